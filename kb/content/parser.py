@@ -1,0 +1,275 @@
+"""Markdown file → articles (one per H1-H3 section) and troubleshooting trees."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from pathlib import Path
+
+from kb.content.model import Article, ContentError, Document, Heading, Link, Problem, Tree
+from kb.content.outline import Outline, outline
+from kb.content.render import (
+    SOLUTION_LABELS,
+    SYMPTOM_LABELS,
+    Facts,
+    RawStep,
+    RenderJob,
+    new_renderer,
+    render,
+)
+from kb.content.slugs import path_slug
+from kb.content.text import html_to_text
+from kb.content.trees import build_tree, validate_tree
+
+ARTICLE_PREFIX = "/a/"
+# Resolves a link to another file: (this file's source, href) -> URL, or None if broken.
+ExternalResolver = Callable[[str, str], str | None]
+
+
+def article_url(slug: str, fragment: str = "") -> str:
+    return ARTICLE_PREFIX + slug + (f"#{fragment}" if fragment else "")
+
+
+def doc_slug(source: str, meta: dict) -> str:
+    declared = meta.get("slug")
+    return declared.strip("/") if isinstance(declared, str) and declared.strip("/") else path_slug(source)
+
+
+def anchor_table(outl: Outline, slug: str) -> dict[str, tuple[str, str]]:
+    """Every heading anchor of a file → (slug of the article showing it, fragment)."""
+    table: dict[str, tuple[str, str]] = {}
+    if outl.title_anchor:
+        table[outl.title_anchor] = (slug, "")
+    for section in outl.sections:
+        owner = slug if section.level == 0 else f"{slug}/{section.anchor}"
+        if section.level:
+            table[section.anchor] = (owner, "")
+        for inner in section.inner_anchors:
+            table.setdefault(inner, (owner, inner))
+    return table
+
+
+def _title_from_path(source: str) -> str:
+    parts = [p for p in source[:-3].split("/") if p] if source.endswith(".md") else [source]
+    if len(parts) > 1 and parts[-1].lower() in ("readme", "index", "_index"):
+        parts.pop()
+    words = (parts[-1] if parts else source).replace("-", " ").replace("_", " ").strip()
+    return (words[:1].upper() + words[1:]) or "Untitled"
+
+
+def _locate(lines: list[str], needle: str, first: int) -> int:
+    """The line a piece of source text is on, for messages; the section start if unsure."""
+    needle = needle.strip()
+    if needle:
+        for offset, line in enumerate(lines):
+            if needle in line:
+                return first + offset
+    return first
+
+
+def parse_text(
+    text: str,
+    source: str,
+    *,
+    resolve_external: ExternalResolver | None = None,
+    outl: Outline | None = None,
+) -> Document:
+    """Parse one file. Raises ContentError only when the file cannot be read at all."""
+    try:
+        outl = outl or outline(text, source)
+    except ContentError:
+        raise
+    except RecursionError:
+        raise ContentError(source, 1, "nesting too deep to parse") from None
+    slug = doc_slug(source, outl.meta)
+    anchors = anchor_table(outl, slug)
+    problems: list[Problem] = []
+    if not text.strip():
+        return Document(source=source, articles=[], trees=[], problems=[], anchors={})
+
+    def resolve(href: str) -> str | None:
+        path, _, fragment = href.partition("#")
+        if not path:
+            target = anchors.get(fragment)
+            return article_url(*target) if target else None
+        if resolve_external is None:
+            return href
+        return resolve_external(source, href)
+
+    md, extension = new_renderer()
+    articles: list[Article] = []
+    facts_by_slug: dict[str, Facts] = {}
+    stack: list[Article] = []
+    for section in outl.sections:
+        job = RenderJob(
+            resolve=resolve,
+            inner_anchors=section.inner_anchors,
+            strip_heading=section.level > 0,
+        )
+        body = "\n".join(section.lines + [""] + outl.refdefs)
+        try:
+            html = render(md, extension, body, job)
+        except RecursionError:
+            raise ContentError(source, section.line, "nesting too deep to render") from None
+        facts = job.facts
+        if section.level == 0:
+            meta_title = outl.meta.get("title")
+            title = str(meta_title).strip() if meta_title not in (None, "") else ""
+            title = title or outl.title or _title_from_path(source)
+            article = Article(
+                slug=slug,
+                title=title,
+                level=0,
+                source=source,
+                line=outl.title_line or section.line,
+                anchor=outl.title_anchor,
+                meta=outl.meta,
+                aliases=_aliases(outl.meta),
+            )
+        else:
+            while stack and stack[-1].level >= section.level:
+                stack.pop()
+            parent = stack[-1] if stack else articles[0]
+            article = Article(
+                slug=f"{slug}/{section.anchor}",
+                title=facts.title_text or section.title,
+                level=section.level,
+                source=source,
+                line=section.line,
+                anchor=section.anchor,
+                parent=parent.slug,
+            )
+            parent.children.append(article.slug)
+        article.html = html
+        article.text = html_to_text(html)
+        article.code = "\n".join(section.code)
+        article.headings = [Heading(level, anchor, text) for level, anchor, text in facts.headings]
+        first = section.line
+        for href in facts.links:
+            line = _locate(section.lines, f"({href}", first)
+            if line == first:
+                line = _locate(section.lines, href, first)
+            article.links.append(Link(href=href, line=line))
+            if resolve(href) is None:
+                problems.append(Problem(source, line, f"broken link: {href}"))
+        articles.append(article)
+        facts_by_slug[article.slug] = facts
+        stack.append(article)
+
+    trees = _trees(articles, facts_by_slug, outl, problems)
+    return Document(source=source, articles=articles, trees=trees, problems=problems, anchors=anchors)
+
+
+def _aliases(meta: dict) -> list[str]:
+    raw = meta.get("aliases", [])
+    if isinstance(raw, str):
+        raw = [raw]
+    return [str(a) for a in raw if isinstance(a, str | int)] if isinstance(raw, list) else []
+
+
+def _section_lines(outl: Outline, article: Article) -> tuple[list[str], int]:
+    for section in outl.sections:
+        if (section.level == 0 and article.level == 0) or (
+            section.level and section.anchor == article.anchor
+        ):
+            return section.lines, section.line
+    return [], article.line
+
+
+def _trees(
+    articles: list[Article], facts: dict[str, Facts], outl: Outline, problems: list[Problem]
+) -> list[Tree]:
+    """Find trees: labelled Symptoms+Solution, Symptoms/Solution child sections, Common Issues."""
+    by_slug = {a.slug: a for a in articles}
+    trees: list[Tree] = []
+    for article in articles:
+        own = facts[article.slug]
+        children = [by_slug[c] for c in article.children]
+        parent = by_slug.get(article.parent) if article.parent else None
+        symptoms = (own.symptoms, own.symptoms_html) if own.symptoms is not None else None
+        steps, steps_from = own.steps, article
+        if steps is None:
+            symptom_child = next((c for c in children if c.title.lower().rstrip(":") in SYMPTOM_LABELS), None)
+            solution_child = next(
+                (c for c in children if c.title.lower().rstrip(":") in SOLUTION_LABELS | {"possible checks"}),
+                None,
+            )
+            if symptom_child and solution_child:
+                symptoms = (symptom_child.text, symptom_child.html)
+                steps, steps_from = _list_or_whole(facts[solution_child.slug], solution_child)
+        if steps is None and parent is not None and "common issues" in parent.title.lower():
+            symptoms = symptoms or (own.intro, "")
+            steps, steps_from = _list_or_whole(own, article)
+        if steps is None or symptoms is None:
+            continue
+        lines, first = _section_lines(outl, steps_from)
+        step_lines = _step_lines(lines, first, steps)
+        tree, found = build_tree(
+            tree_id=article.slug,
+            title=_tree_title(article.title),
+            article=article.slug,
+            source=article.source,
+            line=article.line,
+            symptoms=symptoms[0],
+            symptoms_html=symptoms[1],
+            steps=steps,
+            step_lines=step_lines,
+        )
+        problems.extend(found)
+        problems.extend(validate_tree(tree))
+        article.tree = tree.id
+        trees.append(tree)
+    return trees
+
+
+def _step_lines(lines: list[str], first: int, steps: list[RawStep]) -> list[int]:
+    """Each step's line, searching forward so steps stay in order."""
+    found, start = [], 0
+    for step in steps:
+        words = [w for w in step.text.split() if len(w) > 2][:2] or step.text.split()[:1]
+        line = first + start
+        for offset in range(start, len(lines)):
+            if all(w in lines[offset] for w in words):
+                line, start = first + offset, offset + 1
+                break
+        found.append(line)
+    return found
+
+
+def _list_or_whole(facts: Facts, article: Article) -> tuple[list[RawStep], Article]:
+    if facts.first_list:
+        return facts.first_list, article
+    if article.text:
+        return [RawStep(html=article.html, text=article.text)], article
+    return [], article
+
+
+def _tree_title(title: str) -> str:
+    """`Issue: Shift Won't Close` reads better as the symptom alone."""
+    head, sep, rest = title.partition(":")
+    if sep and head.strip().lower() in ("issue", "problem", "symptom") and rest.strip():
+        return rest.strip()
+    return title
+
+
+def relative_source(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def parse_file(path: Path, root: Path | None = None, **kwargs) -> Document:
+    root = root or path.parent
+    source = relative_source(path, root)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise ContentError(source, line, "not UTF-8 text") from None
+    except OSError as exc:
+        raise ContentError(source, 1, f"cannot read: {exc.strerror}") from None
+    return parse_text(text, source, **kwargs)
+
+
+def join_link(source: str, href_path: str) -> str:
+    """A relative link's target path, as a content-root-relative source name."""
+    base = posixpath.dirname(source)
+    return posixpath.normpath(posixpath.join(base, href_path)).lstrip("/")

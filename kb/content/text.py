@@ -1,0 +1,39 @@
+"""Plain text from rendered HTML, for search and snippets."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+_BLOCKS = {"p", "li", "tr", "pre", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th"}
+_SKIPPED = {"script", "style", "button"}
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in _SKIPPED:
+            self.skipping += 1
+        elif tag in _BLOCKS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in _BLOCKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    """Whitespace-folded text of an HTML fragment; block ends become spaces, not run-ons."""
+    collector = _TextCollector()
+    collector.feed(html)
+    collector.close()
+    return " ".join("".join(collector.parts).split())
