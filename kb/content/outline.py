@@ -90,13 +90,18 @@ def outline(text: str, source: str) -> Outline:
         current = sections[-1]
         fence_match = _FENCE.match(line)
         if fence is not None:
-            if fence_match and fence_match.group(2)[0] == fence[0]:
-                if len(fence_match.group(2)) >= fence[1] and not line[fence_match.end() :].strip():
-                    fence = None
-                    current.code.append("\n".join(code_lines))
-                    code_lines = []
-                    current.lines.append(line)
-                    continue
+            closes = (
+                fence_match
+                and fence_match.group(2)[0] == fence[0]
+                and len(fence_match.group(2)) >= fence[1]
+                and not line[fence_match.end() :].strip()
+            )
+            if closes:
+                fence = None
+                current.code.append("\n".join(code_lines))
+                code_lines = []
+                current.lines.append(line)
+                continue
             code_lines.append(line)
             current.lines.append(line)
             continue
@@ -123,6 +128,7 @@ def outline(text: str, source: str) -> Outline:
         if level == 1 and title is None and len(sections) == 1:
             # The file's own title: its text stays with the file's page, not a section.
             title, title_line, title_anchor = plain, number, anchor
+            current.lines.append("")  # keeps the section's lines aligned with the file's
             continue
         sections.append(Section(level=level, title=plain, anchor=anchor, line=number, lines=[line]))
 

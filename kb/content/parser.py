@@ -32,16 +32,29 @@ def article_url(slug: str, fragment: str = "") -> str:
 
 def doc_slug(source: str, meta: dict) -> str:
     declared = meta.get("slug")
-    return declared.strip("/") if isinstance(declared, str) and declared.strip("/") else path_slug(source)
+    return (
+        declared.strip("/")
+        if isinstance(declared, str) and declared.strip("/")
+        else path_slug(source)
+    )
 
 
-def anchor_table(outl: Outline, slug: str) -> dict[str, tuple[str, str]]:
+def section_slug(slug: str, anchor: str, reserved: frozenset[str] = frozenset()) -> str:
+    """`doc/anchor`; where a file already owns that path (docs/x.md beside docs/README.md's
+    section "x"), the section moves to `doc/-/anchor`, GitLab's separator, to stay unique."""
+    candidate = f"{slug}/{anchor}"
+    return f"{slug}/-/{anchor}" if candidate in reserved else candidate
+
+
+def anchor_table(
+    outl: Outline, slug: str, reserved: frozenset[str] = frozenset()
+) -> dict[str, tuple[str, str]]:
     """Every heading anchor of a file → (slug of the article showing it, fragment)."""
     table: dict[str, tuple[str, str]] = {}
     if outl.title_anchor:
         table[outl.title_anchor] = (slug, "")
     for section in outl.sections:
-        owner = slug if section.level == 0 else f"{slug}/{section.anchor}"
+        owner = slug if section.level == 0 else section_slug(slug, section.anchor, reserved)
         if section.level:
             table[section.anchor] = (owner, "")
         for inner in section.inner_anchors:
@@ -73,6 +86,8 @@ def parse_text(
     *,
     resolve_external: ExternalResolver | None = None,
     outl: Outline | None = None,
+    checks: set[str] | None = None,
+    reserved: frozenset[str] = frozenset(),
 ) -> Document:
     """Parse one file. Raises ContentError only when the file cannot be read at all."""
     try:
@@ -82,7 +97,7 @@ def parse_text(
     except RecursionError:
         raise ContentError(source, 1, "nesting too deep to parse") from None
     slug = doc_slug(source, outl.meta)
-    anchors = anchor_table(outl, slug)
+    anchors = anchor_table(outl, slug, reserved)
     problems: list[Problem] = []
     if not text.strip():
         return Document(source=source, articles=[], trees=[], problems=[], anchors={})
@@ -106,7 +121,7 @@ def parse_text(
             inner_anchors=section.inner_anchors,
             strip_heading=section.level > 0,
         )
-        body = "\n".join(section.lines + [""] + outl.refdefs)
+        body = "\n".join([*section.lines, "", *outl.refdefs])
         try:
             html = render(md, extension, body, job)
         except RecursionError:
@@ -131,7 +146,7 @@ def parse_text(
                 stack.pop()
             parent = stack[-1] if stack else articles[0]
             article = Article(
-                slug=f"{slug}/{section.anchor}",
+                slug=section_slug(slug, section.anchor, reserved),
                 title=facts.title_text or section.title,
                 level=section.level,
                 source=source,
@@ -156,8 +171,10 @@ def parse_text(
         facts_by_slug[article.slug] = facts
         stack.append(article)
 
-    trees = _trees(articles, facts_by_slug, outl, problems)
-    return Document(source=source, articles=articles, trees=trees, problems=problems, anchors=anchors)
+    trees = _trees(articles, facts_by_slug, outl, problems, checks)
+    return Document(
+        source=source, articles=articles, trees=trees, problems=problems, anchors=anchors
+    )
 
 
 def _aliases(meta: dict) -> list[str]:
@@ -177,7 +194,11 @@ def _section_lines(outl: Outline, article: Article) -> tuple[list[str], int]:
 
 
 def _trees(
-    articles: list[Article], facts: dict[str, Facts], outl: Outline, problems: list[Problem]
+    articles: list[Article],
+    facts: dict[str, Facts],
+    outl: Outline,
+    problems: list[Problem],
+    checks: set[str] | None,
 ) -> list[Tree]:
     """Find trees: labelled Symptoms+Solution, Symptoms/Solution child sections, Common Issues."""
     by_slug = {a.slug: a for a in articles}
@@ -189,9 +210,15 @@ def _trees(
         symptoms = (own.symptoms, own.symptoms_html) if own.symptoms is not None else None
         steps, steps_from = own.steps, article
         if steps is None:
-            symptom_child = next((c for c in children if c.title.lower().rstrip(":") in SYMPTOM_LABELS), None)
+            symptom_child = next(
+                (c for c in children if c.title.lower().rstrip(":") in SYMPTOM_LABELS), None
+            )
             solution_child = next(
-                (c for c in children if c.title.lower().rstrip(":") in SOLUTION_LABELS | {"possible checks"}),
+                (
+                    c
+                    for c in children
+                    if c.title.lower().rstrip(":") in SOLUTION_LABELS | {"possible checks"}
+                ),
                 None,
             )
             if symptom_child and solution_child:
@@ -216,7 +243,7 @@ def _trees(
             step_lines=step_lines,
         )
         problems.extend(found)
-        problems.extend(validate_tree(tree))
+        problems.extend(validate_tree(tree, checks))
         article.tree = tree.id
         trees.append(tree)
     return trees

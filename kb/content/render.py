@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import markdown
 from markdown.extensions import Extension
-from markdown.serializers import to_html_string
 from markdown.preprocessors import Preprocessor
+from markdown.serializers import to_html_string
 from markdown.treeprocessors import Treeprocessor
 
 from kb.content.slugs import github_slug
@@ -95,6 +95,9 @@ class _StructureProcessor(Treeprocessor):
             facts.title_text = self._fragment_text(heading)
             facts.title_html = self._inner_html(heading)
             root.remove(heading)
+        # A closing `---` separates sections in a long runbook; on its own page it is noise.
+        while len(root) and root[-1].tag == "hr":
+            root.remove(root[-1])
         anchors = list(job.inner_anchors)
         for element in root.iter():
             if element.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
@@ -126,7 +129,9 @@ class _StructureProcessor(Treeprocessor):
                 facts.first_list = self._steps(element)
             label = self._label(element)
             if label in SYMPTOM_LABELS and facts.symptoms is None:
-                facts.symptoms, facts.symptoms_html = self._after_label(element, children[index + 1 :])
+                facts.symptoms, facts.symptoms_html = self._after_label(
+                    element, children[index + 1 :]
+                )
             elif label in SOLUTION_LABELS and facts.steps is None:
                 facts.steps = self._steps_after(children[index + 1 :])
 
@@ -140,7 +145,9 @@ class _StructureProcessor(Treeprocessor):
         match = _LABEL.match("".join(element[0].itertext()))
         return match.group(1).strip().lower() if match else None
 
-    def _after_label(self, element: etree.Element, following: list[etree.Element]) -> tuple[str, str]:
+    def _after_label(
+        self, element: etree.Element, following: list[etree.Element]
+    ) -> tuple[str, str]:
         copy = etree.Element("p")
         copy.text = (element[0].tail or "").lstrip()
         for child in list(element)[1:]:
@@ -274,7 +281,7 @@ class ArticleExtension(Extension):
         self.job: RenderJob | None = None
         super().__init__(**kwargs)
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         # After inline processing (20) so text and links are final, before prettify (10).
         md.treeprocessors.register(_StructureProcessor(md, self), "kb-structure", 15)
         # After whitespace normalisation (30), before fenced code is stashed (25).
@@ -285,7 +292,13 @@ def new_renderer() -> tuple[markdown.Markdown, ArticleExtension]:
     """A fresh Markdown instance per document, as Python-Markdown's state is per instance."""
     extension = ArticleExtension()
     md = markdown.Markdown(
-        extensions=["tables", "sane_lists", "pymdownx.superfences", "pymdownx.highlight", extension],
+        extensions=[
+            "tables",
+            "sane_lists",
+            "pymdownx.superfences",
+            "pymdownx.highlight",
+            extension,
+        ],
         extension_configs={
             "pymdownx.highlight": {
                 "css_class": "highlight",

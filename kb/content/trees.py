@@ -74,17 +74,27 @@ def build_tree(
             target = _target(target_text, number, total)
             if target is None:
                 problems.append(
-                    Problem(source, step_line, f"step {number}: '{raw}' points nowhere known "
-                            "(use 'step N', 'next', 'resolved' or 'escalate')")
+                    Problem(
+                        source,
+                        step_line,
+                        f"step {number}: '{raw}' points nowhere known "
+                        "(use 'step N', 'next', 'resolved' or 'escalate')",
+                    )
                 )
                 continue
-            branch = Branch(label=label or "Continue", target=target[0], note=target[1], line=step_line)
+            branch = Branch(
+                label=label or "Continue", target=target[0], note=target[1], line=step_line
+            )
             if kind == "check":
                 outcome = _OUTCOME.match(label)
                 if not outcome:
                     problems.append(
-                        Problem(source, step_line, f"step {number}: check answers must be "
-                                f"pass, fail, 'fail <condition>' or error, not '{label}'")
+                        Problem(
+                            source,
+                            step_line,
+                            f"step {number}: check answers must be "
+                            f"pass, fail, 'fail <condition>' or error, not '{label}'",
+                        )
                     )
                     continue
                 branch.outcome = outcome.group(1).lower()
@@ -132,8 +142,11 @@ def validate_tree(tree: Tree, known_checks: Iterable[str] | None = None) -> list
         label = node.id.replace("-", " ")
         for branch in node.branches:
             if branch.target not in ids and branch.target not in ENDS:
-                report(branch.line, f"{label}: '{branch.label}' points to "
-                       f"{branch.target.replace('-', ' ')}, which does not exist")
+                report(
+                    branch.line,
+                    f"{label}: '{branch.label}' points to "
+                    f"{branch.target.replace('-', ' ')}, which does not exist",
+                )
         if node.kind == "check":
             if checks is not None and node.check not in checks:
                 report(node.line, f"{label}: unknown check '{node.check}'")

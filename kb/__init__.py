@@ -1,0 +1,24 @@
+"""kb: an incident knowledge base and troubleshooting expert system."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from kb import config as settings
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """The app factory: environment first, then the caller's overrides (tests)."""
+    app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
+    app.config.from_mapping(settings.settings_from_env(app.instance_path))
+    if config:
+        app.config.update(config)
+    settings.finish(app.config)
+
+    from kb import cli, content_store
+    from kb.web import init_app as init_web
+
+    content_store.init_app(app)
+    init_web(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,87 @@
+"""The `kb` command: Flask's CLI group, so `flask --app kb ...` reaches the same commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+
+def _create_app() -> Flask:
+    from kb import create_app
+
+    return create_app()
+
+
+@click.command("check", help="Validate content; print file:line: message for each problem.")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+def check_command(path: Path | None, strict: bool) -> None:
+    from kb.content.library import load_library
+
+    root = path or Path(os.environ.get("KB_CONTENT_DIR") or "content")
+    if not root.exists():
+        raise click.ClickException(f"{root}: no such file or folder")
+    library = load_library(root)
+    for problem in library.problems:
+        click.echo(str(problem), err=True)
+    failing = library.problems if strict else library.errors
+    files = len(library.digests)
+    summary = (
+        f"{files} file(s), {len(library.articles)} article(s), {len(library.trees)} tree(s): "
+        f"{len(library.errors)} error(s), {len(library.problems) - len(library.errors)} warning(s)"
+    )
+    click.echo(summary)
+    if failing:
+        sys.exit(1)
+
+
+@click.command("serve", help="Serve the knowledge base with gunicorn (a production server).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve_command(host: str, port: int, workers: int, threads: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    app = _create_app()  # fail here, with the config error, before any worker starts
+
+    class _Server(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", threads)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("control_socket_disable", True)
+            self.cfg.set("accesslog", "-")
+
+        def load(self) -> Flask:
+            return app
+
+    click.echo(f"kb: serving on http://{host}:{port}")
+    _Server().run()
+
+
+COMMANDS = [check_command, serve_command]
+
+
+def init_app(app: Flask) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+cli = FlaskGroup(
+    create_app=_create_app,
+    add_version_option=False,
+    help="kb: incident knowledge base and troubleshooting expert system.",
+)
+for _command in COMMANDS:
+    cli.add_command(_command)
+
+
+def main() -> None:
+    cli.main(prog_name="kb")

@@ -1,0 +1,70 @@
+"""Settings from the environment, with defaults that let a first run just work."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PLACEHOLDER_SECRETS = {
+    "dev",
+    "development",
+    "changeme",
+    "change-me",
+    "change_me",
+    "secret",
+    "secret-key",
+    "your-secret-key",
+    "test",
+    "default",
+    "xxx",
+}
+SECRET_FILE = "secret_key"
+
+
+class ConfigError(RuntimeError):
+    """A setting that must not be used; the message says which and why."""
+
+
+def settings_from_env(instance_path: str) -> dict:
+    data_dir = Path(os.environ.get("KB_DATA_DIR") or instance_path)
+    return {
+        "KB_CONTENT_DIR": os.environ.get("KB_CONTENT_DIR") or "content",
+        "KB_DATA_DIR": str(data_dir),
+        "KB_DATABASE_URL": os.environ.get("KB_DATABASE_URL") or "",
+        "KB_SECRET_KEY": os.environ.get("KB_SECRET_KEY") or "",
+    }
+
+
+def finish(config: dict) -> None:
+    """Fill derived defaults once env and test overrides are merged."""
+    data_dir = Path(config["KB_DATA_DIR"]).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    config["KB_DATA_DIR"] = str(data_dir)
+    config["KB_CONTENT_DIR"] = str(Path(config["KB_CONTENT_DIR"]).resolve())
+    if not config.get("KB_DATABASE_URL"):
+        config["KB_DATABASE_URL"] = f"sqlite:///{data_dir / 'kb.sqlite3'}"
+    config["SECRET_KEY"] = secret_key(config.get("KB_SECRET_KEY", ""), data_dir)
+
+
+def secret_key(given: str, data_dir: Path) -> str:
+    """Use the configured key; without one, make a random key once and keep it."""
+    if given:
+        if given.strip().lower() in PLACEHOLDER_SECRETS or len(given) < 16:
+            raise ConfigError(
+                "KB_SECRET_KEY is a placeholder or shorter than 16 characters; set a random "
+                "value (python -c 'import secrets; print(secrets.token_hex(32))') or unset it"
+            )
+        return given
+    path = data_dir / SECRET_FILE
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    # O_EXCL: two workers starting together must agree on one key, not overwrite each other.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

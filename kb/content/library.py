@@ -1,0 +1,180 @@
+"""A whole content folder: every file parsed, links across files resolved, problems gathered."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from kb.content.model import Article, ContentError, Document, Problem, Tree
+from kb.content.outline import Outline, outline
+from kb.content.parser import anchor_table, article_url, doc_slug, join_link, parse_text
+
+PROBES_FILE = "probes.yaml"
+
+
+@dataclass
+class Library:
+    root: Path
+    articles: dict[str, Article] = field(default_factory=dict)  # in reading order
+    trees: dict[str, Tree] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    aliases: dict[str, str] = field(default_factory=dict)  # alias (lowercased) -> slug
+    digests: dict[str, str] = field(default_factory=dict)  # source -> sha256 of its text
+    order: list[str] = field(default_factory=list)
+
+    @property
+    def digest(self) -> str:
+        """One hash of all content, so an index can tell it is stale."""
+        joined = "\n".join(f"{s}:{d}" for s, d in sorted(self.digests.items()))
+        return hashlib.sha256(joined.encode()).hexdigest()
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def article(self, slug: str) -> Article | None:
+        return self.articles.get(slug)
+
+    def resolve(self, slug_or_alias: str) -> Article | None:
+        key = slug_or_alias.strip("/")
+        return self.articles.get(key) or self.articles.get(self.aliases.get(key.lower(), ""))
+
+    def breadcrumb(self, article: Article) -> list[Article]:
+        trail = []
+        current = self.articles.get(article.parent or "")
+        while current is not None:
+            trail.append(current)
+            current = self.articles.get(current.parent or "")
+        return trail[::-1]
+
+    def children(self, article: Article) -> list[Article]:
+        return [self.articles[c] for c in article.children if c in self.articles]
+
+    def neighbours(self, article: Article) -> tuple[Article | None, Article | None]:
+        index = self.order.index(article.slug)
+        before = self.articles[self.order[index - 1]] if index > 0 else None
+        after = self.articles[self.order[index + 1]] if index + 1 < len(self.order) else None
+        return before, after
+
+    def documents(self) -> list[Article]:
+        return [a for a in self.articles.values() if a.level == 0]
+
+    def tree_for(self, article: Article) -> Tree | None:
+        return self.trees.get(article.tree or "")
+
+
+def content_files(root: Path) -> list[Path]:
+    if root.is_file():
+        return [root]
+    return sorted(p for p in root.rglob("*.md") if p.is_file() and not _hidden(p, root))
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def known_checks(root: Path) -> set[str] | None:
+    """Names of the live checks declared in probes.yaml; None when there is no such file."""
+    folder = root if root.is_dir() else root.parent
+    path = folder / PROBES_FILE
+    if not path.exists():
+        return None
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError:
+        return set()  # the probe loader reports the syntax error with its line
+    probes = data.get("probes", {}) if isinstance(data, dict) else {}
+    return set(probes) if isinstance(probes, dict) else set()
+
+
+def load_library(root: Path, checks: set[str] | None = None) -> Library:
+    """Parse every Markdown file under root. Problems are collected, never raised."""
+    root = Path(root)
+    base = root if root.is_dir() else root.parent
+    library = Library(root=base)
+    checks = checks if checks is not None else known_checks(root)
+    texts: dict[str, str] = {}
+    outlines: dict[str, Outline] = {}
+    tables: dict[str, dict[str, tuple[str, str]]] = {}
+    roots: dict[str, str] = {}
+    for path in content_files(root):
+        source = path.relative_to(base).as_posix()
+        try:
+            text = path.read_text(encoding="utf-8")
+            outlines[source] = outline(text, source)
+        except UnicodeDecodeError as exc:
+            line = path.read_bytes()[: exc.start].count(b"\n") + 1
+            library.problems.append(Problem(source, line, "not UTF-8 text"))
+            continue
+        except ContentError as exc:
+            library.problems.append(Problem(exc.source, exc.line, exc.message))
+            continue
+        texts[source] = text
+        library.digests[source] = hashlib.sha256(text.encode()).hexdigest()
+        roots[source] = doc_slug(source, outlines[source].meta)
+    reserved = frozenset(roots.values())
+    for source, slug in roots.items():
+        tables[source] = anchor_table(outlines[source], slug, reserved)
+
+    def resolve_external(source: str, href: str) -> str | None:
+        path, _, fragment = href.partition("#")
+        path = path.split("?", 1)[0]
+        target = join_link(source, path)
+        if target in tables:
+            if not fragment:
+                return article_url(roots[target])
+            found = tables[target].get(fragment)
+            return article_url(*found) if found else None
+        if (base / target).exists():
+            return href  # a file that is not a page (an image, a script): leave it be
+        return None
+
+    for source, text in texts.items():
+        try:
+            document = parse_text(
+                text,
+                source,
+                resolve_external=resolve_external,
+                outl=outlines[source],
+                checks=checks,
+                reserved=reserved,
+            )
+        except ContentError as exc:
+            library.problems.append(Problem(exc.source, exc.line, exc.message))
+            continue
+        _add_document(library, document)
+    return library
+
+
+def _add_document(library: Library, document: Document) -> None:
+    library.problems.extend(document.problems)
+    skipped: set[str] = set()
+    for article in document.articles:
+        if article.slug in library.articles:
+            other = library.articles[article.slug]
+            library.problems.append(
+                Problem(
+                    article.source,
+                    article.line,
+                    f"duplicate slug '{article.slug}', already used by {other.source}:{other.line}",
+                )
+            )
+            skipped.add(article.slug)
+            continue
+        library.articles[article.slug] = article
+        library.order.append(article.slug)
+        for alias in article.aliases:
+            key = alias.strip().strip("/").lower()
+            if key in library.aliases and library.aliases[key] != article.slug:
+                library.problems.append(
+                    Problem(article.source, article.line, f"duplicate alias '{alias}'")
+                )
+            elif key:
+                library.aliases[key] = article.slug
+    for tree in document.trees:
+        if tree.article in skipped:
+            continue
+        library.trees[tree.id] = tree

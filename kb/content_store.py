@@ -1,0 +1,23 @@
+"""The app's handle on the parsed content: loaded once at start, shared by all views."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from kb.content.library import Library, load_library
+
+log = logging.getLogger(__name__)
+
+
+def init_app(app: Flask) -> None:
+    library = load_library(Path(app.config["KB_CONTENT_DIR"]))
+    for problem in library.errors:
+        log.warning("content problem: %s", problem)
+    app.extensions["kb.library"] = library
+
+
+def get_library() -> Library:
+    return current_app.extensions["kb.library"]

@@ -1,0 +1,14 @@
+"""HTTP layer: blueprints for pages and JSON, error pages, static assets."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from kb.web import api, assets, errors, pages
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(assets.bp)
+    errors.init_app(app)

@@ -1,0 +1,44 @@
+"""Server-rendered pages: home and articles."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template
+
+from kb.content.parser import article_url
+from kb.content_store import get_library
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.app_template_global()
+def url_of(slug: str, fragment: str = "") -> str:
+    return article_url(slug, fragment)
+
+
+@bp.get("/")
+def home():
+    library = get_library()
+    sections = [(doc, library.children(doc)) for doc in library.documents()]
+    trees = [(tree, library.article(tree.article)) for tree in library.trees.values()]
+    return render_template("home.html", trees=trees, sections=sections)
+
+
+@bp.get("/a/<path:slug>")
+def article(slug: str):
+    library = get_library()
+    found = library.article(slug)
+    if found is None:
+        alias = library.resolve(slug)
+        if alias is not None:
+            return redirect(article_url(alias.slug), code=301)
+        abort(404)
+    previous, following = library.neighbours(found)
+    return render_template(
+        "article.html",
+        article=found,
+        breadcrumb=library.breadcrumb(found),
+        children=library.children(found),
+        previous=previous,
+        following=following,
+        tree=library.tree_for(found),
+    )

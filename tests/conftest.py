@@ -1,0 +1,64 @@
+"""Shared fixtures: a real app on a temporary data folder, and content written on the fly."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kb import create_app
+
+REPO = Path(__file__).resolve().parents[1]
+CONTENT = REPO / "content"
+SHARED = Path(os.environ.get("KB_SHARED_DIR") or REPO.parent / "shared")
+IN_CI = os.environ.get("CI") == "true"
+
+
+def shared_path(*parts: str) -> Path:
+    """A path in ../shared; skipped on a machine without it, but never silently in CI."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        if IN_CI:
+            pytest.fail(f"{path} is missing; CI must have ../shared beside the clone")
+        pytest.skip(f"{path} not present on this machine")
+    return path
+
+
+@pytest.fixture
+def make_app(tmp_path):
+    def factory(content_dir: Path = CONTENT, **config):
+        settings = {
+            "TESTING": True,
+            "KB_CONTENT_DIR": str(content_dir),
+            "KB_DATA_DIR": str(tmp_path / "data"),
+            **config,
+        }
+        return create_app(settings)
+
+    return factory
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def content_dir(tmp_path):
+    """An empty content folder; write files into it with `write`."""
+    folder = tmp_path / "content"
+    folder.mkdir()
+    return folder
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

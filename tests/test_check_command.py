@@ -1,0 +1,76 @@
+"""`kb check`: zero on good content, file:line for every problem otherwise."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from kb.cli import cli
+from tests.conftest import CONTENT, write
+
+
+def run_check(path):
+    return CliRunner().invoke(cli, ["check", str(path)])
+
+
+def test_shipped_content_is_clean():
+    result = subprocess.run(
+        [sys.executable, "-m", "kb", "check", str(CONTENT)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "0 error(s)" in result.stdout
+
+
+def test_a_broken_internal_link_fails_naming_file_and_line(tmp_path):
+    shutil.copytree(CONTENT, tmp_path / "content")
+    write(tmp_path / "content", "notes/extra.md", "# Extra\n\nSee [nothing](#no-such-anchor).\n")
+    result = run_check(tmp_path / "content")
+    assert result.exit_code == 1
+    assert "notes/extra.md:3: broken link: #no-such-anchor" in result.output
+
+
+def test_links_to_missing_files_and_anchors_in_other_files(content_dir):
+    write(content_dir, "a.md", "# A\n\n## Part\n\n[b](b.md#there) [gone](missing.md)\n")
+    write(content_dir, "b.md", "# B\n\n## Here\n")
+    result = run_check(content_dir)
+    assert result.exit_code == 1
+    assert "a.md:5: broken link: b.md#there" in result.output
+    assert "a.md:5: broken link: missing.md" in result.output
+
+
+def test_links_across_files_resolve(content_dir):
+    write(content_dir, "a.md", "# A\n\n[b](sub/b.md#here)\n")
+    write(content_dir, "sub/b.md", "# B\n\n## Here\n")
+    assert run_check(content_dir).exit_code == 0
+
+
+def test_duplicate_slugs_are_errors(content_dir):
+    write(content_dir, "a.md", "---\nslug: same\n---\n# A\n")
+    write(content_dir, "b.md", "---\nslug: same\n---\n# B\n")
+    result = run_check(content_dir)
+    assert result.exit_code == 1
+    assert "b.md:4: duplicate slug 'same', already used by a.md:4" in result.output
+
+
+def test_tree_problems_and_unknown_checks(content_dir):
+    write(content_dir, "probes.yaml", "probes:\n  api-health: {target: api, path: /health}\n")
+    write(
+        content_dir,
+        "t.md",
+        "## Issue: X\n\n**Symptoms:** y\n\n**Solution:**\n\n1. **Check:** `nope` now\n"
+        "   - pass → resolved\n   - fail → step 5\n",
+    )
+    result = run_check(content_dir)
+    assert result.exit_code == 1
+    assert "t.md:7: tree 'X': step 1: unknown check 'nope'" in result.output
+    assert "points to step 5, which does not exist" in result.output
+
+
+def test_malformed_front_matter_is_reported_not_raised(content_dir):
+    write(content_dir, "bad.md", "---\ntitle: [oops\nx: y\n---\n# Bad\n")
+    result = run_check(content_dir)
+    assert result.exit_code == 1
+    assert "bad.md:3: front matter is not valid YAML" in result.output
