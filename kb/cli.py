@@ -66,7 +66,33 @@ def serve_command(host: str, port: int, workers: int, threads: int) -> None:
     _Server().run()
 
 
-COMMANDS = [check_command, serve_command]
+@click.command("index", help="Rebuild the search index aside and swap it in atomically.")
+def index_command() -> None:
+    from flask import Flask
+
+    from kb import config as settings
+    from kb.content.library import load_library
+    from kb.search import index
+
+    config = settings.settings_from_env(Flask("kb").instance_path)
+    settings.finish(config)
+    library = load_library(Path(config["KB_CONTENT_DIR"]))
+    for problem in library.errors:
+        click.echo(f"warning: {problem}", err=True)
+    total = len(library.articles)
+    with click.progressbar(length=total, label="Indexing", show_pos=True) as bar:
+        done = 0
+
+        def progress(count: int, _total: int) -> None:
+            nonlocal done
+            bar.update(count - done)
+            done = count
+
+        generation = index.build(Path(config["KB_DATA_DIR"]), library, progress)
+    click.echo(f"Indexed {total} article(s) into {generation}")
+
+
+COMMANDS = [check_command, serve_command, index_command]
 
 
 def init_app(app: Flask) -> None:

@@ -171,10 +171,29 @@ def parse_text(
         facts_by_slug[article.slug] = facts
         stack.append(article)
 
+    _section_aliases(outl.meta, articles, problems, source)
     trees = _trees(articles, facts_by_slug, outl, problems, checks)
     return Document(
         source=source, articles=articles, trees=trees, problems=problems, anchors=anchors
     )
+
+
+def _section_aliases(
+    meta: dict, articles: list[Article], problems: list[Problem], source: str
+) -> None:
+    """Front matter `aliases:` as a mapping names sections: `{issue-x: [AlertName]}`."""
+    raw = meta.get("aliases")
+    if not isinstance(raw, dict):
+        return
+    by_anchor = {a.anchor: a for a in articles if a.level}
+    for anchor, names in raw.items():
+        article = by_anchor.get(str(anchor))
+        if article is None:
+            problems.append(Problem(source, 1, f"alias for unknown section '#{anchor}'"))
+            continue
+        names = [names] if isinstance(names, str) else names
+        if isinstance(names, list):
+            article.aliases.extend(str(n) for n in names if isinstance(n, str | int))
 
 
 def _aliases(meta: dict) -> list[str]:

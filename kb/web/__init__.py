@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from kb.web import api, assets, errors, pages
+from kb.web import api, assets, errors, pages, search
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(assets.bp)
+    app.register_blueprint(search.bp)
     errors.init_app(app)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template
+from flask import Blueprint, abort, redirect, render_template, request
+from sqlalchemy.exc import SQLAlchemyError
 
 from kb.content.parser import article_url
 from kb.content_store import get_library
+from kb.db import get_session
+from kb.search.log import record_open
 
 bp = Blueprint("pages", __name__)
 
@@ -32,6 +35,7 @@ def article(slug: str):
         if alias is not None:
             return redirect(article_url(alias.slug), code=301)
         abort(404)
+    _note_opened_from_search(found.slug)
     previous, following = library.neighbours(found)
     return render_template(
         "article.html",
@@ -42,3 +46,13 @@ def article(slug: str):
         following=following,
         tree=library.tree_for(found),
     )
+
+
+def _note_opened_from_search(slug: str) -> None:
+    """`?from=<search id>` on a result link tells the gaps report that search succeeded."""
+    origin = request.args.get("from", "")
+    if origin.isdigit():
+        try:
+            record_open(get_session(), int(origin), article_url(slug))
+        except SQLAlchemyError:
+            get_session().rollback()

@@ -31,8 +31,65 @@
     });
   }
 
+  // As-you-type suggestions from /api/search; the form still submits without them.
+  function suggest(input) {
+    var box = document.createElement("ul");
+    box.className = "suggest-box";
+    box.setAttribute("role", "listbox");
+    box.hidden = true;
+    input.parentNode.appendChild(box);
+    input.setAttribute("aria-autocomplete", "list");
+    var timer = null, active = -1, seq = 0;
+
+    function close() { box.hidden = true; active = -1; }
+    function mark(index) {
+      var items = box.querySelectorAll("li");
+      items.forEach(function (li, i) { li.classList.toggle("active", i === index); });
+      active = index;
+    }
+    function show(results) {
+      box.textContent = "";
+      results.forEach(function (result) {
+        var li = document.createElement("li");
+        li.setAttribute("role", "option");
+        var a = document.createElement("a");
+        a.href = result.url;
+        a.textContent = result.title;
+        li.appendChild(a);
+        box.appendChild(li);
+      });
+      box.hidden = results.length === 0;
+      active = -1;
+    }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      var text = input.value.trim();
+      if (text.length < 2) { close(); return; }
+      timer = setTimeout(function () {
+        var mine = ++seq;
+        fetch("/api/search?limit=6&log=0&q=" + encodeURIComponent(text))
+          .then(function (r) { return r.ok ? r.json() : { results: [] }; })
+          .then(function (data) { if (mine === seq) show(data.results || []); })
+          .catch(close);
+      }, 150);
+    });
+    input.addEventListener("keydown", function (event) {
+      var items = box.querySelectorAll("li");
+      if (box.hidden || !items.length) return;
+      if (event.key === "ArrowDown") { event.preventDefault(); mark((active + 1) % items.length); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); mark((active - 1 + items.length) % items.length); }
+      else if (event.key === "Escape") { close(); }
+      else if (event.key === "Enter" && active >= 0) {
+        event.preventDefault();
+        window.location.href = items[active].querySelector("a").href;
+      }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 200); });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     addCopyButtons();
     focusSearchOnSlash();
+    document.querySelectorAll("input[data-suggest]").forEach(suggest);
   });
 })();

@@ -1,0 +1,1 @@
+"""Full-text search over articles, troubleshooting trees and contacts (Whoosh)."""

@@ -1,0 +1,48 @@
+"""What gets indexed: one search document per article (a troubleshooting one when the
+article carries a tree) and, once the directory exists, per contact."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kb.content.library import Library
+from kb.content.model import Article
+from kb.content.parser import article_url
+
+KIND_ARTICLE = "article"
+KIND_TREE = "troubleshooting"
+KIND_CONTACT = "contact"
+
+
+def article_document(library: Library, article: Article) -> dict:
+    tree = library.tree_for(article)
+    trail = [a.title for a in library.breadcrumb(article)]
+    symptoms = tree.symptoms if tree else ""
+    title = (
+        article.title
+        if not tree or tree.title == article.title
+        else f"{tree.title} — {article.title}"
+    )
+    return {
+        "id": f"article:{article.slug}",
+        "kind": KIND_TREE if tree else KIND_ARTICLE,
+        "url": article_url(article.slug),
+        "title": title,
+        "display_title": tree.title if tree else article.title,
+        "breadcrumb": " › ".join(trail),
+        "aliases": " ".join(article.aliases),
+        "symptoms": symptoms,
+        "headings": " ".join(h.text for h in article.headings),
+        "body": article.text,
+        "code": article.code,
+        "source": article.source,
+        "tree": tree.id if tree else "",
+        "spell": " ".join([article.title, symptoms, article.text]),
+    }
+
+
+def library_documents(library: Library, sources: set[str] | None = None) -> Iterator[dict]:
+    """Documents of every article, or only of those from the given source files."""
+    for article in library.articles.values():
+        if sources is None or article.source in sources:
+            yield article_document(library, article)

@@ -1,0 +1,172 @@
+"""The index on disk: built aside and swapped in atomically, updated per changed file.
+
+Layout under `KB_DATA_DIR/search/`: generation folders `gen-<time>-<pid>/`, each a Whoosh
+index plus `meta.json` (schema version and the digest of every indexed file), and a
+symlink `current` naming the live one. Readers in other processes (gunicorn workers) open
+whatever `current` names; a rebuild never touches the folder they have open, and an
+update of a few files is a Whoosh commit, which readers also never see half-done.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, STORED, TEXT, Schema
+
+from kb.content.library import Library
+from kb.search.analysis import spelling_analyzer, text_analyzer
+from kb.search.documents import library_documents
+
+SCHEMA_VERSION = 3
+KEEP_GENERATIONS = 2  # the live one and the one before, for readers still on it
+Progress = Callable[[int, int], None]
+
+
+def schema() -> Schema:
+    text = text_analyzer()
+    return Schema(
+        id=ID(unique=True, stored=True),
+        kind=ID(stored=True),
+        url=STORED(),
+        title=TEXT(analyzer=text, stored=True),
+        display_title=STORED(),
+        breadcrumb=TEXT(analyzer=text, stored=True),
+        aliases=TEXT(analyzer=text, stored=True),
+        symptoms=TEXT(analyzer=text, stored=True),
+        headings=TEXT(analyzer=text),
+        body=TEXT(analyzer=text, stored=True),
+        code=TEXT(analyzer=text),
+        source=ID(stored=True),
+        tree=STORED(),
+        spell=TEXT(analyzer=spelling_analyzer()),
+    )
+
+
+def search_dir(data_dir: Path) -> Path:
+    return Path(data_dir) / "search"
+
+
+@contextlib.contextmanager
+def _locked(data_dir: Path) -> Iterator[None]:
+    """One builder at a time across processes; readers never take this lock."""
+    folder = search_dir(data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "build.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def current_generation(data_dir: Path) -> Path | None:
+    link = search_dir(data_dir) / "current"
+    try:
+        target = link.parent / os.readlink(link)
+    except OSError:
+        return None
+    return target if whoosh_index.exists_in(target) else None
+
+
+def read_meta(generation: Path) -> dict:
+    try:
+        return json.loads((generation / "meta.json").read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_meta(generation: Path, digests: dict[str, str]) -> None:
+    temporary = generation / "meta.json.tmp"
+    temporary.write_text(json.dumps({"version": SCHEMA_VERSION, "digests": digests}))
+    os.replace(temporary, generation / "meta.json")
+
+
+def _add_all(writer, documents: Iterable[dict], total: int, progress: Progress | None) -> None:
+    for count, document in enumerate(documents, start=1):
+        writer.add_document(**document)
+        if progress and (count % 50 == 0 or count == total):
+            progress(count, total)
+
+
+def build(
+    data_dir: Path,
+    library: Library,
+    progress: Progress | None = None,
+    documents: Iterable[dict] | None = None,
+    total: int | None = None,
+) -> Path:
+    """Build a whole new generation aside, then point `current` at it."""
+    with _locked(data_dir):
+        return _build_locked(data_dir, library, progress, documents, total)
+
+
+def _build_locked(data_dir, library, progress, documents=None, total=None) -> Path:
+    folder = search_dir(data_dir)
+    generation = folder / f"gen-{time.time_ns()}-{os.getpid()}"
+    generation.mkdir(parents=True)
+    ix = whoosh_index.create_in(generation, schema())
+    writer = ix.writer(limitmb=256, procs=1)
+    docs = documents if documents is not None else library_documents(library)
+    _add_all(writer, docs, total if total is not None else len(library.articles), progress)
+    writer.commit(optimize=True)
+    ix.close()
+    _write_meta(generation, dict(library.digests))
+    link = folder / f"current.{os.getpid()}.tmp"
+    with contextlib.suppress(FileNotFoundError):
+        link.unlink()
+    link.symlink_to(generation.name)
+    os.replace(link, folder / "current")  # the atomic step: readers see old or new
+    _prune(folder, keep=generation)
+    return generation
+
+
+def _prune(folder: Path, keep: Path) -> None:
+    generations = sorted(
+        (p for p in folder.glob("gen-*") if p.is_dir()), key=lambda p: p.stat().st_mtime
+    )
+    old = [g for g in generations if g != keep][: -(KEEP_GENERATIONS - 1) or None]
+    for generation in old:
+        shutil.rmtree(generation, ignore_errors=True)
+
+
+def ensure(data_dir: Path, library: Library, progress: Progress | None = None) -> Path:
+    """Make the index match the content: build when missing, re-index changed files only."""
+    with _locked(data_dir):
+        generation = current_generation(data_dir)
+        meta = read_meta(generation) if generation else {}
+        if generation is None or meta.get("version") != SCHEMA_VERSION:
+            return _build_locked(data_dir, library, progress)
+        indexed: dict[str, str] = meta.get("digests", {})
+        changed = {s for s, d in library.digests.items() if indexed.get(s) != d}
+        removed = set(indexed) - set(library.digests)
+        if changed or removed:
+            _update(generation, library, changed, removed)
+        return generation
+
+
+def _update(generation: Path, library: Library, changed: set[str], removed: set[str]) -> None:
+    ix = whoosh_index.open_dir(generation)
+    writer = ix.writer()
+    for source in changed | removed:
+        writer.delete_by_term("source", source)
+    for document in library_documents(library, sources=changed):
+        writer.add_document(**document)
+    writer.commit()
+    ix.close()
+    _write_meta(generation, dict(library.digests))
+
+
+def is_stale(data_dir: Path, library: Library) -> bool:
+    generation = current_generation(data_dir)
+    if generation is None:
+        return True
+    meta = read_meta(generation)
+    return meta.get("version") != SCHEMA_VERSION or meta.get("digests") != library.digests

@@ -1,0 +1,103 @@
+"""Search pages and API: results, go-links, suggestions and the authors' gaps page."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlencode
+
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from sqlalchemy.exc import SQLAlchemyError
+
+from kb.content.parser import article_url
+from kb.content_store import get_library
+from kb.db import get_session
+from kb.search.log import content_gaps, record_search
+from kb.search.query import MAX_QUERY_CHARS
+from kb.search.setup import get_search
+
+bp = Blueprint("search", __name__)
+log = logging.getLogger(__name__)
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 50
+
+
+def _limit(default: int = DEFAULT_LIMIT) -> int:
+    try:
+        value = int(request.args.get("limit", default))
+    except ValueError:
+        value = default
+    return max(1, min(value, MAX_LIMIT))
+
+
+def _log(query: str, count: int) -> int | None:
+    """Logging a search must never cost the search itself."""
+    try:
+        return record_search(get_session(), query, count)
+    except SQLAlchemyError:
+        log.warning("could not log search", exc_info=True)
+        get_session().rollback()
+        return None
+
+
+def common_issues() -> list:
+    library = get_library()
+    return list(library.trees.values())
+
+
+@bp.get("/search")
+def search_page():
+    query = request.args.get("q", "")[: MAX_QUERY_CHARS * 2]
+    answer = get_search().search(query, _limit()) if query.strip() else None
+    log_id = _log(answer.query, answer.total) if answer and answer.query else None
+    return render_template(
+        "search.html",
+        query=query,
+        answer=answer,
+        log_id=log_id,
+        common=common_issues() if not answer or not answer.results else [],
+    )
+
+
+@bp.get("/api/search")
+def search_api():
+    query = request.args.get("q", "")[: MAX_QUERY_CHARS * 2]
+    answer = get_search().search(query, _limit())
+    if answer.query and request.args.get("log", "1") != "0":
+        _log(answer.query, answer.total)
+    return jsonify(
+        {
+            "query": answer.query,
+            "results": [
+                {
+                    "title": r.title,
+                    "url": r.url,
+                    "kind": r.kind,
+                    "snippet": r.snippet,
+                    "score": r.score,
+                    "breadcrumb": r.breadcrumb,
+                }
+                for r in answer.results
+            ],
+            "did_you_mean": answer.did_you_mean,
+        }
+    )
+
+
+@bp.get("/go/<path:words>")
+def go(words: str):
+    """Stable links for chat, alerts and bookmarks: an alias, a slug, or the best match."""
+    library = get_library()
+    found = library.resolve(words)
+    if found is not None:
+        return redirect(article_url(found.slug))
+    text = words.replace("-", " ").replace("/", " ").replace("_", " ")
+    answer = get_search().search(text, 1)
+    if answer.results:
+        _log(answer.query, answer.total)
+        return redirect(answer.results[0].url)
+    return redirect(url_for("search.search_page") + "?" + urlencode({"q": text}))
+
+
+@bp.get("/gaps")
+def gaps():
+    return render_template("gaps.html", rows=content_gaps(get_session()))

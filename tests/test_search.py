@@ -1,0 +1,165 @@
+"""Search as responders use it: their words, their typos, their hostile input."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import write
+
+SHIFT = "/a/alcom-v3-runbook/issue-shift-wont-close"
+
+
+def first(client, query):
+    data = client.get("/api/search", query_string={"q": query}).get_json()
+    return data["results"][0]["url"] if data["results"] else None
+
+
+@pytest.mark.parametrize(
+    "query", ["shift won't close", "shift wont close", "cannot close shift", "shfit wont clsoe"]
+)
+def test_shift_wont_close_comes_first(client, query):
+    assert first(client, query) == SHIFT
+
+
+def test_the_api_answers_in_the_documented_shape(client):
+    data = client.get("/api/search?q=shfit+wont+clsoe&limit=3").get_json()
+    assert data["query"] == "shfit wont clsoe"
+    assert data["did_you_mean"] == "shift wont close"
+    top = data["results"][0]
+    assert set(top) >= {"title", "url", "kind", "snippet", "score"}
+    assert top["kind"] == "troubleshooting" and top["title"] == "Shift Won't Close"
+    assert "<mark" in top["snippet"]
+    assert len(data["results"]) <= 3
+    scores = [r["score"] for r in data["results"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("railway logs -f", "/a/alcom-v3-runbook/32-railway-cli"),
+        ("pg_dump", "/a/alcom-v3-runbook/62-manual-backup"),
+        ("prisma migrate deploy", "/a/alcom-v3-runbook/41-run-migrations"),
+        ("/health/ready", "/a/alcom-v3-runbook/issue-api-returns-503-service-degraded"),
+        ("RATE_LIMIT_MAX_REQUESTS", "/a/alcom-v3-runbook/issue-too-many-requests-429"),
+        ("429", "/a/alcom-v3-runbook/issue-too-many-requests-429"),
+        ("503", "/a/alcom-v3-runbook/issue-api-returns-503-service-degraded"),
+    ],
+)
+def test_commands_identifiers_and_codes_are_findable(client, query, expected):
+    assert first(client, query) == expected
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("OOM", "/a/alcom-v3-runbook/issue-memory-usage-high"),
+        ("out of memory", "/a/alcom-v3-runbook/issue-memory-usage-high"),
+        ("rate limited", "/a/alcom-v3-runbook/issue-too-many-requests-429"),
+        ("service unavailable", "/a/alcom-v3-runbook/issue-api-returns-503-service-degraded"),
+    ],
+)
+def test_synonyms_from_content_apply(client, query, expected):
+    assert first(client, query) == expected
+
+
+def test_synonyms_come_from_the_content_file(make_app, client, tmp_path):
+    import shutil
+
+    assert first(client, "throttled") == "/a/alcom-v3-runbook/issue-too-many-requests-429"
+    content = tmp_path / "content"
+    shutil.copytree("content", content)
+    (content / "synonyms.txt").write_text("# no synonyms\n")
+    assert first(make_app(content_dir=content).test_client(), "throttled") is None
+
+
+HOSTILE = [
+    '"unbalanced',
+    "AND",
+    "OR",
+    "NOT",
+    "*",
+    "((",
+    "))",
+    "field:",
+    "title:",
+    "x" * 5000,
+    "shift\x00\x01\x1b[31m close",
+    "a:b:c:",
+    "~~~",
+    "' OR 1=1 --",
+    "<script>alert(1)</script>",
+    "日本語 テスト",
+    "%",
+    "",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_queries_never_fail(client, query):
+    page = client.get("/search", query_string={"q": query})
+    assert page.status_code == 200
+    assert "<script>alert(1)</script>" not in page.get_data(as_text=True)
+    api = client.get("/api/search", query_string={"q": query})
+    assert api.status_code == 200
+    assert isinstance(api.get_json()["results"], list)
+
+
+def test_odd_limits_are_clamped(client):
+    for limit in ["-5", "0", "abc", "100000"]:
+        response = client.get("/api/search", query_string={"q": "shift", "limit": limit})
+        assert response.status_code == 200
+        assert 1 <= len(response.get_json()["results"]) <= 50
+
+
+def test_results_page_shows_badges_breadcrumbs_and_start_diagnosis(client):
+    page = client.get("/search?q=shift+won%27t+close").get_data(as_text=True)
+    assert 'class="badge troubleshooting"' in page
+    assert "7. Common Issues &amp; Solutions" in page
+    assert "Start diagnosis" in page
+    assert "<mark" in page
+
+
+def test_no_results_suggest_common_issues_and_spelling(client):
+    page = client.get("/search?q=zzqqxx").get_data(as_text=True)
+    assert "Nothing found" in page and "Common issues" in page
+    page = client.get("/search?q=memroy+hgih").get_data(as_text=True)
+    assert "Did you mean" in page and "memory" in page
+
+
+def test_go_links_land_on_the_answer(client):
+    assert client.get("/go/shift-wont-close").headers["Location"] == SHIFT
+    assert client.get("/go/ShiftCloseFailed").headers["Location"] == SHIFT
+    assert (
+        client.get("/go/alcom-v3-runbook/2-rollback").headers["Location"]
+        == "/a/alcom-v3-runbook/2-rollback"
+    )
+    assert client.get("/go/qqqzzz").headers["Location"] == "/search?q=qqqzzz"
+
+
+def test_aliases_redirect_from_article_urls_too(client):
+    response = client.get("/a/HighMemoryUsage")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/a/alcom-v3-runbook/issue-memory-usage-high"
+
+
+def test_aliases_in_front_matter_must_name_real_sections(content_dir):
+    from kb.content.library import load_library
+
+    write(content_dir, "a.md", "---\naliases:\n  nope: [X]\n---\n# A\n\n## B\n")
+    problems = [str(p) for p in load_library(content_dir).problems]
+    assert problems == ["a.md:1: alias for unknown section '#nope'"]
+
+
+def test_gaps_list_queries_without_results_until_one_is_opened(client):
+    client.get("/search?q=kubernetes+pod+eviction")
+    client.get("/search?q=kubernetes+pod+eviction")
+    page = client.get("/gaps").get_data(as_text=True)
+    assert "kubernetes pod eviction" in page
+    client.get("/search?q=pg_restore")
+    assert "pg_restore" in client.get("/gaps").get_data(as_text=True)
+    listing = client.get("/search?q=pg_restore").get_data(as_text=True)
+    link = listing.split('class="result"')[1].split('href="')[1].split('"')[0]
+    assert "?from=" in link
+    client.get(link)
+    assert "pg_restore" not in client.get("/gaps").get_data(as_text=True)
