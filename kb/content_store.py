@@ -14,8 +14,11 @@ log = logging.getLogger(__name__)
 
 def init_app(app: Flask) -> None:
     library = load_library(Path(app.config["KB_CONTENT_DIR"]))
-    for problem in library.errors:
+    errors = library.errors
+    for problem in errors[:20]:
         log.warning("content problem: %s", problem)
+    if len(errors) > 20:
+        log.warning("%d more content problems; run `kb check` for all", len(errors) - 20)
     app.extensions["kb.library"] = library
 
 

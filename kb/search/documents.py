@@ -14,6 +14,15 @@ KIND_TREE = "troubleshooting"
 KIND_CONTACT = "contact"
 
 
+# How many times each part is repeated in the combined `all` field: term frequency is
+# what BM25 weighs, so repeating the title makes a title word count like several body ones.
+REPEATS = {"title": 4, "aliases": 3, "symptoms": 3, "headings": 2, "body": 1}
+
+
+def weighted_text(**parts: str) -> str:
+    return "\n".join(" . ".join([text] * REPEATS[name]) for name, text in parts.items() if text)
+
+
 def article_document(library: Library, article: Article) -> dict:
     tree = library.tree_for(article)
     trail = [a.title for a in library.breadcrumb(article)]
@@ -34,10 +43,16 @@ def article_document(library: Library, article: Article) -> dict:
         "symptoms": symptoms,
         "headings": " ".join(h.text for h in article.headings),
         "body": article.text,
-        "code": article.code,
         "source": article.source,
         "tree": tree.id if tree else "",
         "spell": " ".join([article.title, symptoms, article.text]),
+        "all": weighted_text(
+            title=title,
+            aliases=" ".join(article.aliases),
+            symptoms=symptoms,
+            headings=" ".join(h.text for h in article.headings),
+            body=article.text,
+        ),
     }
 
 

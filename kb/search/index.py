@@ -25,7 +25,7 @@ from kb.content.library import Library
 from kb.search.analysis import spelling_analyzer, text_analyzer
 from kb.search.documents import library_documents
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 KEEP_GENERATIONS = 2  # the live one and the one before, for readers still on it
 Progress = Callable[[int, int], None]
 
@@ -38,12 +38,14 @@ def schema() -> Schema:
         url=STORED(),
         title=TEXT(analyzer=text, stored=True),
         display_title=STORED(),
-        breadcrumb=TEXT(analyzer=text, stored=True),
+        breadcrumb=STORED(),
         aliases=TEXT(analyzer=text, stored=True),
         symptoms=TEXT(analyzer=text, stored=True),
         headings=TEXT(analyzer=text),
-        body=TEXT(analyzer=text, stored=True),
-        code=TEXT(analyzer=text),
+        body=TEXT(analyzer=text, stored=True),  # code blocks included: commands are findable
+        # Everything above in one field, title and symptoms repeated so they weigh more:
+        # one posting list per query term instead of one per field keeps queries fast.
+        all=TEXT(analyzer=text),
         source=ID(stored=True),
         tree=STORED(),
         spell=TEXT(analyzer=spelling_analyzer()),

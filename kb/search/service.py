@@ -9,16 +9,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.highlight import ContextFragmenter, HtmlFormatter
+from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
+from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
-from kb.search.analysis import terms
+from kb.search.analysis import terms, text_analyzer
 from kb.search.index import current_generation
-from kb.search.query import FIELD_WEIGHTS, build_query, clean, words
+from kb.search.query import (
+    CANDIDATES,
+    FIELD_WEIGHTS,
+    clean,
+    rerank_factor,
+    retrieval_query,
+    words,
+)
 from kb.search.synonyms import alternatives
 
 log = logging.getLogger(__name__)
 SNIPPET_CHARS = 220
+ANALYZER = text_analyzer()
+MAX_SYNONYMS = 3
+HIGHLIGHT_CHARS = 1500  # look for a snippet near the start; analysing a whole page is slow
 
 
 @dataclass
@@ -98,20 +109,29 @@ class SearchService:
         if corrected != text:
             answer.did_you_mean = corrected
         query_terms = terms(corrected)
-        query = build_query(query_terms, alternatives(query_terms, self.synonyms))
-        hits = searcher.search(query, limit=max(1, min(limit, 100)), terms=True)
-        hits.fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-        hits.formatter = HtmlFormatter(tagname="mark", between=" … ")
-        answer.total = len(hits)
+        synonyms = self._cheapest(searcher, alternatives(query_terms, self.synonyms))
+        query = retrieval_query(query_terms, synonyms)
+        limit = max(1, min(limit, 100))
+        hits = searcher.search(query, limit=max(CANDIDATES, limit))
+        # len() would re-run the whole query to count; the estimate is free and close.
+        answer.total = len(hits) if hits.has_exact_length() else hits.estimated_length()
+        contained = self._containment(searcher, query_terms, sorted(h.docnum for h in hits))
+        ranked = []
         for hit in hits:
+            short = terms(f"{hit.get('title', '')} . {hit.get('symptoms', '')}")
+            factor = rerank_factor(query_terms, contained.get(hit.docnum, set()), short)
+            ranked.append((hit.score * factor, hit))
+        ranked.sort(key=lambda pair: pair[0], reverse=True)
+        highlight_terms = set(query_terms) | {t for phrase in synonyms for t in phrase}
+        for score, hit in ranked[:limit]:
             answer.results.append(
                 Result(
                     id=hit["id"],
                     title=hit.get("display_title") or hit["title"],
                     url=hit["url"],
                     kind=hit["kind"],
-                    snippet=self._snippet(hit),
-                    score=round(hit.score, 4),
+                    snippet=self._snippet(hit, highlight_terms),
+                    score=round(score, 4),
                     breadcrumb=hit.get("breadcrumb", ""),
                     tree=hit.get("tree", ""),
                 )
@@ -119,10 +139,46 @@ class SearchService:
         return answer
 
     @staticmethod
-    def _snippet(hit) -> str:
+    def _cheapest(searcher: Searcher, phrases: list) -> list:
+        """The few most specific synonyms: each one costs a walk along its postings, and a
+        word found in thousands of pages ("sql", "error") adds time but not meaning."""
+        reader = searcher.reader()
+
+        def cost(phrase) -> int:
+            frequencies = [reader.doc_frequency("all", term) for term in phrase]
+            return min(frequencies) if len(phrase) > 1 else frequencies[0]
+
+        present = [(cost(p), p) for p in phrases]
+        return [p for c, p in sorted(present, key=lambda pair: pair[0]) if c][:MAX_SYNONYMS]
+
+    @staticmethod
+    def _containment(searcher: Searcher, query_terms: list[str], docnums: list[int]) -> dict:
+        """Which query terms each candidate contains, read by skipping along the postings:
+        cheaper than asking Whoosh to record matched terms for every document it scores."""
+        found: dict[int, set[str]] = {}
+        for term in dict.fromkeys(query_terms):
+            try:
+                postings = searcher.reader().postings("all", term)
+            except TermNotFound:
+                continue
+            for docnum in docnums:
+                if not postings.is_active():
+                    break
+                if postings.id() < docnum:
+                    postings.skip_to(docnum)
+                if postings.is_active() and postings.id() == docnum:
+                    found.setdefault(docnum, set()).add(term)
+        return found
+
+    @staticmethod
+    def _snippet(hit, highlight_terms: set[str]) -> str:
+        """Matches marked in the symptoms, else the body; only for the hits shown."""
+        fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+        formatter = HtmlFormatter(tagname="mark", between=" … ")
         for name in ("symptoms", "body"):
-            if hit.get(name):
-                marked = hit.highlights(name, top=2)
+            text = (hit.get(name) or "")[:HIGHLIGHT_CHARS]
+            if text:
+                marked = highlight(text, highlight_terms, ANALYZER, fragmenter, formatter, top=2)
                 if marked:
                     return marked
         plain = hit.get("symptoms") or hit.get("body") or ""

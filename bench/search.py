@@ -1,0 +1,301 @@
+"""Search benchmark at 10,000 articles: kb's Whoosh index against an SQLite FTS5 baseline.
+
+    python bench/search.py [--articles 10000] [--seconds 10] [--no-http]
+
+Content: the shipped runbook, every corpus under ../shared/corpora, and synthetic
+runbook files generated (deterministically) up to --articles. Prints index build time,
+p50/p95/p99 latency of 200 fixed queries through kb's SearchService and through an FTS5
+table over the same texts (standard-library sqlite3, bm25 ranking), their ratio, and the
+throughput of /api/search under `gunicorn -w 2` next to a static file in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import random
+import re
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kb.content.library import load_library  # noqa: E402
+from kb.search import index  # noqa: E402
+from kb.search.evaluate import load_judgements  # noqa: E402
+from kb.search.service import SearchService  # noqa: E402
+from kb.search.synonyms import load_synonyms  # noqa: E402
+
+SHARED = Path(os.environ.get("KB_SHARED_DIR") or ROOT.parent / "shared")
+COMMANDS = ["kubectl get pods", "railway logs -f", "psql -c 'select 1'", "redis-cli ping"]
+
+
+class Vocabulary:
+    """Words drawn with the frequencies of the real corpora, so synthetic articles have the
+    long-tailed vocabulary of real runbooks rather than a few words repeated everywhere."""
+
+    def __init__(self, texts: list[str], rng: random.Random):
+        counts = Counter(w.lower() for text in texts for w in re.findall(r"[A-Za-z]{3,}", text))
+        if not counts:
+            counts = Counter(["disk", "memory", "latency", "restart", "database", "replica"])
+        self.words, self.weights = zip(*counts.most_common(20_000), strict=True)
+        self.rng = rng
+
+    def sample(self, count: int) -> list[str]:
+        return self.rng.choices(self.words, weights=self.weights, k=count)
+
+
+def synthetic_markdown(number: int, sections: int, vocabulary: Vocabulary) -> str:
+    rng = vocabulary.rng
+
+    def sentence(length: int) -> str:
+        return " ".join(vocabulary.sample(length)).capitalize() + "."
+
+    parts = [f"# Service {number}: {' '.join(vocabulary.sample(3))}\n\n{sentence(20)}\n"]
+    for section in range(sections):
+        parts.append(f"\n## {section + 1}. {' '.join(vocabulary.sample(4)).title()}\n\n")
+        parts.append(" ".join(sentence(rng.randint(8, 16)) for _ in range(rng.randint(4, 9))))
+        if rng.random() < 0.4:
+            parts.append(f"\n\n```bash\n{rng.choice(COMMANDS)}\n```\n")
+        parts.append("\n")
+    return "".join(parts)
+
+
+def make_content(folder: Path, target: int) -> int:
+    """Runbook + corpora (linked) + synthetic files until `target` articles; returns count."""
+    shutil.copy(ROOT / "content" / "alcom-v3-runbook.md", folder)
+    shutil.copy(ROOT / "content" / "synonyms.txt", folder)
+    corpora = SHARED / "corpora"
+    for corpus in sorted(corpora.iterdir()) if corpora.exists() else []:
+        if corpus.is_dir():
+            shutil.copytree(corpus, folder / corpus.name, ignore=shutil.ignore_patterns("LICENSE"))
+    real = load_library(folder)
+    have = len(real.articles)
+    vocabulary = Vocabulary([a.text for a in real.articles.values()], random.Random(7))
+    synthetic = folder / "synthetic"
+    synthetic.mkdir()
+    number = 0
+    while have < target:
+        sections = min(11, target - have) - 1
+        (synthetic / f"service-{number:05d}.md").write_text(
+            synthetic_markdown(number, sections, vocabulary), encoding="utf-8"
+        )
+        have += sections + 1
+        number += 1
+    return have
+
+
+def fixed_queries(library, count: int = 200) -> list[str]:
+    """The labelled set, then words from titles, then typos: the same 200 every run."""
+    queries = [j.query for j in load_judgements(ROOT / "tests" / "relevance.yaml")]
+    rng = random.Random(42)
+    titles = sorted(a.title for a in library.articles.values())
+    while len(queries) < count:
+        words = re.findall(r"[A-Za-z]{4,}", rng.choice(titles))
+        if not words:
+            continue
+        picked = rng.sample(words, min(len(words), rng.randint(1, 3)))
+        if rng.random() < 0.2:
+            word = picked[0]
+            i = rng.randrange(len(word) - 1)
+            picked[0] = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        queries.append(" ".join(picked).lower())
+    return queries[:count]
+
+
+def percentiles(samples_ms: list[float]) -> tuple[float, float, float]:
+    cuts = statistics.quantiles(samples_ms, n=100, method="inclusive")
+    return cuts[49], cuts[94], cuts[98]
+
+
+def time_queries(run, queries: list[str], rounds: int = 3) -> list[float]:
+    for query in queries[:20]:
+        run(query)  # warm caches
+    samples = []
+    for _ in range(rounds):
+        for query in queries:
+            start = time.perf_counter()
+            run(query)
+            samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def fts5(library, folder: Path):
+    db = sqlite3.connect(folder / "fts.sqlite3")
+    db.execute(
+        "CREATE VIRTUAL TABLE docs USING fts5(slug UNINDEXED, title, body, tokenize='porter unicode61')"
+    )
+    db.executemany(
+        "INSERT INTO docs VALUES (?, ?, ?)",
+        ((a.slug, a.title, f"{a.text}\n{a.code}") for a in library.articles.values()),
+    )
+    db.commit()
+
+    def run(query: str) -> list[str]:
+        tokens = re.findall(r"\w+", query)
+        if not tokens:
+            return []
+        match = " OR ".join('"' + t.replace('"', "") + '"' for t in tokens)
+        rows = db.execute(
+            "SELECT slug FROM docs WHERE docs MATCH ? ORDER BY bm25(docs, 5.0, 1.0) LIMIT 10",
+            (match,),
+        )
+        return [r[0] for r in rows]
+
+    return run
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _load_worker(args) -> tuple[int, int, list[float]]:
+    base, paths, seconds = args
+    ok = errors = 0
+    latencies = []
+    deadline = time.monotonic() + seconds
+    with httpx.Client(base_url=base, timeout=10, trust_env=False) as client:
+        i = 0
+        while time.monotonic() < deadline:
+            path = paths[i % len(paths)]
+            i += 1
+            start = time.perf_counter()
+            try:
+                response = client.get(path)
+                if response.status_code == 200:
+                    ok += 1
+                else:
+                    errors += 1
+            except httpx.HTTPError:
+                errors += 1
+            latencies.append((time.perf_counter() - start) * 1000)
+    return ok, errors, latencies
+
+
+def load(base: str, paths: list[str], seconds: float, clients: int) -> dict:
+    with multiprocessing.get_context("spawn").Pool(clients) as pool:
+        parts = pool.map(
+            _load_worker, [(base, paths[i::clients] or paths, seconds) for i in range(clients)]
+        )
+    ok = sum(p[0] for p in parts)
+    errors = sum(p[1] for p in parts)
+    latencies = [ms for p in parts for ms in p[2]]
+    p50, _, p99 = percentiles(latencies)
+    return {"rps": ok / seconds, "errors": errors, "p50": p50, "p99": p99}
+
+
+def http_benchmark(content: Path, data: Path, queries: list[str], seconds: float) -> None:
+    port = _free_port()
+    env = {**os.environ, "KB_CONTENT_DIR": str(content), "KB_DATA_DIR": str(data)}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--no-control-socket",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 300
+        probe = base + "/api/search?q=x&log=0"
+        while time.monotonic() < deadline:
+            # Both workers parse the content at start; ready when a burst all succeeds.
+            try:
+                codes = [
+                    httpx.get(probe, timeout=30, trust_env=False).status_code for _ in range(4)
+                ]
+                if codes == [200] * 4:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        search_paths = [f"/api/search?log=0&q={quote(q)}" for q in queries]
+        static = load(base, ["/static/kb.css"], seconds, 4)
+        search = load(base, search_paths, seconds, 4)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(f"\nHTTP, gunicorn -w 2 (sync), 4 client processes, {seconds:.0f} s each, same machine:")
+    print(f"{'endpoint':<28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for name, row in [("/static/kb.css (baseline)", static), ("/api/search (200 queries)", search)]:
+        print(
+            f"{name:<28} {row['rps']:>8.1f} {row['p50']:>8.2f} {row['p99']:>8.2f} {row['errors']:>7}"
+        )
+    print(f"/api/search throughput = {search['rps'] / static['rps']:.2f} x static file")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--no-http", action="store_true")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        content, data = tmp_path / "content", tmp_path / "data"
+        content.mkdir()
+        start = time.perf_counter()
+        make_content(content, args.articles)
+        library = load_library(content)
+        parse_s = time.perf_counter() - start
+        print(
+            f"articles: {len(library.articles)} from {len(library.digests)} files "
+            f"(runbook + corpora + synthetic); parsed in {parse_s:.1f} s"
+        )
+
+        start = time.perf_counter()
+        index.build(data, library)
+        build_s = time.perf_counter() - start
+        start = time.perf_counter()
+        fts_run = fts5(library, tmp_path)
+        fts_build_s = time.perf_counter() - start
+        print(
+            f"index build: kb/Whoosh {build_s:.1f} s, FTS5 {fts_build_s:.1f} s "
+            f"(ratio {build_s / fts_build_s:.1f}x)"
+        )
+
+        queries = fixed_queries(library)
+        service = SearchService(data, load_synonyms(content))
+        ours = time_queries(lambda q: service.search(q, 10), queries)
+        base = time_queries(fts_run, queries)
+        o50, o95, o99 = percentiles(ours)
+        b50, b95, b99 = percentiles(base)
+        print(f"\nquery latency, {len(queries)} fixed queries x 3 rounds, in-process:")
+        print(f"{'engine':<22} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
+        print(f"{'kb (Whoosh)':<22} {o50:>8.2f} {o95:>8.2f} {o99:>8.2f}")
+        print(f"{'SQLite FTS5 baseline':<22} {b50:>8.2f} {b95:>8.2f} {b99:>8.2f}")
+        print(f"{'ratio kb / FTS5':<22} {o50 / b50:>8.1f} {o95 / b95:>8.1f} {o99 / b99:>8.1f}")
+        print(f"target p95 <= 30 ms: {'met' if o95 <= 30 else 'NOT met'} ({o95:.1f} ms)")
+
+        if not args.no_http:
+            http_benchmark(content, data, queries, args.seconds)
+
+
+if __name__ == "__main__":
+    main()

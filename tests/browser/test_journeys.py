@@ -1,0 +1,57 @@
+"""Journeys through the pages, as a responder at 3 a.m. would take them."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+
+def test_search_from_home_lands_on_shift_wont_close(page, base):
+    page.goto(base + "/")
+    box = page.get_by_role("searchbox", name="Search the knowledge base")
+    box.fill("shift won't close")
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search\?q=shift"))
+    first = page.locator(".result h2 a").first
+    expect(first).to_have_text("Shift Won't Close")
+    first.click()
+    expect(page).to_have_url(re.compile(r"/a/alcom-v3-runbook/issue-shift-wont-close"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Issue: Shift Won't Close")
+    expect(page.locator(".prose")).to_contain_text("Check all required fields are filled")
+
+
+def test_slash_focuses_search_and_suggestions_appear(page, base):
+    page.goto(base + "/a/alcom-v3-runbook/1-deployment")
+    page.locator("body").press("/")
+    box = page.locator("input[type=search]")
+    expect(box).to_be_focused()
+    box.press_sequentially("memory", delay=20)
+    suggestion = page.locator(".suggest-box a").first
+    expect(suggestion).to_have_text("Memory Usage High")
+    box.press("ArrowDown")
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"issue-memory-usage-high"))
+
+
+def test_code_blocks_get_copy_buttons(page, base):
+    page.goto(base + "/a/alcom-v3-runbook/32-railway-cli")
+    expect(page.locator(".highlight .copy").first).to_have_text("Copy")
+
+
+def test_pages_work_without_javascript_on_a_phone(browser, base):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    try:
+        page.goto(base + "/")
+        page.locator("input[name=q]").fill("pg_dump")
+        page.locator("form.search-big button").click()
+        expect(page.locator(".result h2 a").first).to_have_text("6.2 Manual Backup")
+        page.locator(".result h2 a").first.click()
+        expect(page.locator(".prose")).to_contain_text("pg_dump")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375 + 1  # nothing forces sideways scrolling on a phone
+        page.goto(base + "/no/such/page")
+        expect(page.locator(".error-page h1")).to_have_text("Not found")
+    finally:
+        context.close()
