@@ -7,11 +7,14 @@ runbook files generated (deterministically) up to --articles. Prints index build
 p50/p95/p99 latency of 200 fixed queries through kb's SearchService and through an FTS5
 table over the same texts (standard-library sqlite3, bm25 ranking), their ratio, and the
 throughput of /api/search under `gunicorn -w 2` next to a static file in the same run.
+The HTTP load comes from wrk when it is installed (`apt-get install wrk`), else from
+Python client processes, which take CPU from the server on a small machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import os
 import random
@@ -187,6 +190,48 @@ def _load_worker(args) -> tuple[int, int, list[float]]:
     return ok, errors, latencies
 
 
+def wrk_load(base: str, paths: list[str], seconds: float, connections: int) -> dict:
+    """wrk (C, one thread) cycles through the paths: a client light enough not to steal
+    the server's CPU on a 2-core machine."""
+    script = "local paths = {" + ",".join(json.dumps(p) for p in paths) + "}\n"
+    script += (
+        "local i = 0\n"
+        "request = function()\n  i = i % #paths + 1\n"
+        "  return wrk.format('GET', paths[i])\nend\n"
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    try:
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t1",
+                f"-c{connections}",
+                f"-d{int(seconds)}s",
+                "--latency",
+                "-s",
+                handle.name,
+                base,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(handle.name)
+
+    def ms(label: str) -> float:
+        value = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)", out, re.M)
+        number, unit = float(value.group(1)), value.group(2)
+        return number / 1000 if unit == "us" else number * 1000 if unit == "s" else number
+
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors += int(non_2xx.group(1)) if non_2xx else 0
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    return {"rps": rps, "errors": errors, "p50": ms("50"), "p99": ms("99")}
+
+
 def load(base: str, paths: list[str], seconds: float, clients: int) -> dict:
     with multiprocessing.get_context("spawn").Pool(clients) as pool:
         parts = pool.map(
@@ -235,12 +280,14 @@ def http_benchmark(content: Path, data: Path, queries: list[str], seconds: float
                 pass
             time.sleep(0.5)
         search_paths = [f"/api/search?log=0&q={quote(q)}" for q in queries]
-        static = load(base, ["/static/kb.css"], seconds, 4)
-        search = load(base, search_paths, seconds, 4)
+        runner = wrk_load if shutil.which("wrk") else load
+        static = runner(base, ["/static/kb.css"], seconds, 4)
+        search = runner(base, search_paths, seconds, 4)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    print(f"\nHTTP, gunicorn -w 2 (sync), 4 client processes, {seconds:.0f} s each, same machine:")
+    client = "wrk, 1 thread, 4 connections" if shutil.which("wrk") else "4 Python client processes"
+    print(f"\nHTTP, gunicorn -w 2 (sync), {client}, {seconds:.0f} s each, same machine:")
     print(f"{'endpoint':<28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for name, row in [("/static/kb.css (baseline)", static), ("/api/search (200 queries)", search)]:
         print(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -92,7 +93,32 @@ def index_command() -> None:
     click.echo(f"Indexed {total} article(s) into {generation}")
 
 
-COMMANDS = [check_command, serve_command, index_command]
+@click.command(
+    "simulate", help="Serve a simulated customer API (health endpoints) for demos and tests."
+)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int, help="0 picks a free port")
+@click.option(
+    "--mode",
+    default="healthy",
+    show_default=True,
+    type=click.Choice(
+        ["healthy", "db-down", "redis-down", "memory-high", "rate-limited", "slow", "hang"]
+    ),
+)
+def simulate_command(host: str, port: int, mode: str) -> None:
+    from werkzeug.serving import make_server
+
+    from kb.checks.simulator import create_simulator
+
+    server = make_server(host, port, create_simulator(mode), threaded=True)
+    click.echo(f"kb simulate: {mode} on http://{host}:{server.server_port}", err=False)
+    sys.stdout.flush()
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+
+
+COMMANDS = [check_command, serve_command, index_command, simulate_command]
 
 
 def init_app(app: Flask) -> None:

@@ -239,6 +239,9 @@ class _ListIndentPreprocessor(Preprocessor):
         items: list[tuple[int, int]] = []  # (content column in source, column in output)
         fence: str | None = None
         previous_blank, previous_text = True, False
+        # Inside a list item, Python-Markdown nests a list straight after the item's first
+        # paragraph, but after a later paragraph it needs the blank line, as at top level.
+        later_paragraph = False
         for line in lines:
             stripped = line.lstrip(" ")
             indent = len(line) - len(stripped)
@@ -262,15 +265,16 @@ class _ListIndentPreprocessor(Preprocessor):
             if match:
                 marker = match.group(2)
                 interrupts = marker[0] in "-*+" or marker[:-1] == "1"
-                if previous_text and interrupts:
+                if previous_text and interrupts and (not items or later_paragraph):
                     out.append("")
                 new_indent = indent + shift
                 source_content = indent + len(marker) + len(match.group(3))
                 items.append((source_content, new_indent + 4))
                 out.append(" " * new_indent + marker + " " + line[match.end() :])
-                previous_blank, previous_text = False, False
+                previous_blank, previous_text, later_paragraph = False, False, False
                 continue
             out.append(" " * (indent + shift) + stripped)
+            later_paragraph = later_paragraph or previous_blank
             previous_blank = False
             previous_text = not stripped.startswith(("#", "|", ">", "<"))
         return out

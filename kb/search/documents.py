@@ -16,6 +16,7 @@ KIND_CONTACT = "contact"
 
 # How many times each part is repeated in the combined `all` field: term frequency is
 # what BM25 weighs, so repeating the title makes a title word count like several body ones.
+PREVIEW_CHARS = 1500
 REPEATS = {"title": 4, "aliases": 3, "symptoms": 3, "headings": 2, "body": 1}
 
 
@@ -43,6 +44,7 @@ def article_document(library: Library, article: Article) -> dict:
         "symptoms": symptoms,
         "headings": " ".join(h.text for h in article.headings),
         "body": article.text,
+        "preview": article.text[:PREVIEW_CHARS],
         "source": article.source,
         "tree": tree.id if tree else "",
         "spell": " ".join([article.title, symptoms, article.text]),

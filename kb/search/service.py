@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import html
 import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
-from kb.search.analysis import terms, text_analyzer
+from kb.search.analysis import terms
 from kb.search.index import current_generation
 from kb.search.query import (
     CANDIDATES,
@@ -23,13 +21,11 @@ from kb.search.query import (
     retrieval_query,
     words,
 )
+from kb.search.snippets import snippet
 from kb.search.synonyms import alternatives
 
 log = logging.getLogger(__name__)
-SNIPPET_CHARS = 220
-ANALYZER = text_analyzer()
 MAX_SYNONYMS = 3
-HIGHLIGHT_CHARS = 1500  # look for a snippet near the start; analysing a whole page is slow
 
 
 @dataclass
@@ -172,18 +168,11 @@ class SearchService:
 
     @staticmethod
     def _snippet(hit, highlight_terms: set[str]) -> str:
-        """Matches marked in the symptoms, else the body; only for the hits shown."""
-        fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-        formatter = HtmlFormatter(tagname="mark", between=" … ")
-        for name in ("symptoms", "body"):
-            text = (hit.get(name) or "")[:HIGHLIGHT_CHARS]
-            if text:
-                marked = highlight(text, highlight_terms, ANALYZER, fragmenter, formatter, top=2)
-                if marked:
-                    return marked
-        plain = hit.get("symptoms") or hit.get("body") or ""
-        cut = plain[:SNIPPET_CHARS]
-        return html.escape(cut + ("…" if len(plain) > SNIPPET_CHARS else ""))
+        """Matches marked in the symptoms when they have any, else in the body's start."""
+        symptoms = hit.get("symptoms") or ""
+        if symptoms and "<mark>" in (marked := snippet(symptoms, highlight_terms)):
+            return marked
+        return snippet(hit.get("preview") or symptoms, highlight_terms)
 
     def _correct(self, searcher: Searcher, text: str) -> str:
         """Replace words the index has never seen with the nearest word it has.

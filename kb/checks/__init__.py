@@ -1,0 +1,1 @@
+"""Live checks: declared probes, Gatus-style conditions, safe HTTP runs."""

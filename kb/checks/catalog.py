@@ -1,0 +1,194 @@
+"""The live checks a team declares in `content/probes.yaml`: targets and probes.
+
+Only what is declared here can ever be requested: a probe is a name, and its target,
+method, path and headers are fixed in reviewed content. Nothing from a web request
+reaches the HTTP client.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from kb.checks.conditions import Condition, ConditionError, parse_condition
+from kb.content.model import Problem
+
+PROBES_FILE = "probes.yaml"
+METHODS = ("GET", "HEAD")
+DEFAULT_TIMEOUT = 5.0
+MAX_TIMEOUT = 30.0
+SECRET = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}")
+NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    url: str  # as declared; KB_TARGET_<NAME>_URL overrides it at run time
+
+    @property
+    def env_var(self) -> str:
+        return f"KB_TARGET_{self.name.upper().replace('-', '_')}_URL"
+
+    def base_url(self, environ: dict | None = None) -> str:
+        environ = os.environ if environ is None else environ
+        return (environ.get(self.env_var) or self.url).rstrip("/")
+
+
+@dataclass(frozen=True)
+class Probe:
+    name: str
+    title: str
+    target: str
+    method: str
+    path: str
+    headers: tuple[tuple[str, str], ...]  # values may hold ${VAR}, resolved at run time
+    timeout: float
+    conditions: tuple[tuple[str, Condition], ...]  # (name, condition), in order
+    line: int
+
+    @property
+    def secrets(self) -> list[str]:
+        return sorted({m for _, value in self.headers for m in SECRET.findall(value)})
+
+
+@dataclass
+class Catalog:
+    targets: dict[str, Target] = field(default_factory=dict)
+    probes: dict[str, Probe] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _mapping(node: yaml.Node | None) -> list[tuple[yaml.Node, yaml.Node]]:
+    return list(node.value) if isinstance(node, yaml.MappingNode) else []
+
+
+def _scalar(node: yaml.Node | None) -> str | None:
+    return str(node.value) if isinstance(node, yaml.ScalarNode) else None
+
+
+def load_catalog(content_dir: Path) -> Catalog:
+    """Read probes.yaml; every problem is reported with its line, nothing raises."""
+    path = Path(content_dir) / PROBES_FILE
+    catalog = Catalog()
+    if not path.exists():
+        return catalog
+    source = PROBES_FILE
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        catalog.problems.append(
+            Problem(
+                source,
+                (mark.line + 1) if mark else 1,
+                f"not valid YAML: {getattr(exc, 'problem', exc)}",
+            )
+        )
+        return catalog
+
+    def problem(node: yaml.Node, message: str) -> None:
+        catalog.problems.append(Problem(source, _line(node), message))
+
+    sections = {(_scalar(k) or ""): v for k, v in _mapping(root)}
+    for key_node, value in _mapping(sections.get("targets")):
+        name = _scalar(key_node) or ""
+        fields = {(_scalar(k) or ""): v for k, v in _mapping(value)}
+        url = _scalar(fields.get("url")) or ""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            problem(key_node, f"target '{name}': url must be http(s)://host, not '{url}'")
+            continue
+        catalog.targets[name] = Target(name, url)
+
+    for key_node, value in _mapping(sections.get("probes")):
+        name = _scalar(key_node) or ""
+        if not NAME.match(name):
+            problem(key_node, f"probe name '{name}' must be lowercase letters, digits, - or _")
+            continue
+        probe = _probe(name, key_node, value, catalog, problem)
+        if probe is not None:
+            catalog.probes[name] = probe
+    return catalog
+
+
+def _probe(name, key_node, value, catalog, problem) -> Probe | None:
+    fields = {(_scalar(k) or ""): (k, v) for k, v in _mapping(value)}
+    unknown = set(fields) - {
+        "title",
+        "target",
+        "method",
+        "path",
+        "headers",
+        "timeout",
+        "conditions",
+    }
+    for key in sorted(unknown):
+        problem(fields[key][0], f"probe '{name}': unknown field '{key}'")
+
+    def get(key: str) -> str | None:
+        return _scalar(fields[key][1]) if key in fields else None
+
+    target = get("target") or ""
+    if target not in catalog.targets:
+        problem(key_node, f"probe '{name}': unknown target '{target}'")
+        return None
+    method = (get("method") or "GET").upper()
+    if method not in METHODS:
+        problem(key_node, f"probe '{name}': method must be GET or HEAD, not {method}")
+        return None
+    path = get("path") or "/"
+    if not path.startswith("/") or "://" in path or path.startswith("//"):
+        problem(key_node, f"probe '{name}': path must start with / and name no host")
+        return None
+    try:
+        timeout = float(get("timeout") or DEFAULT_TIMEOUT)
+    except ValueError:
+        timeout = -1
+    if not 0 < timeout <= MAX_TIMEOUT:
+        problem(
+            key_node, f"probe '{name}': timeout must be a number of seconds up to {MAX_TIMEOUT:g}"
+        )
+        return None
+    headers = []
+    for header_key, header_value in _mapping(fields.get("headers", (None, None))[1]):
+        headers.append((_scalar(header_key) or "", _scalar(header_value) or ""))
+    conditions: list[tuple[str, Condition]] = []
+    raw = fields.get("conditions", (None, None))[1]
+    entries = (
+        [(str(i + 1), item) for i, item in enumerate(raw.value)]
+        if isinstance(raw, yaml.SequenceNode)
+        else [(_scalar(k) or "", v) for k, v in _mapping(raw)]
+    )
+    for condition_name, node in entries:
+        text = _scalar(node)
+        if text is None:
+            problem(node, f"probe '{name}': condition {condition_name} must be a string")
+            continue
+        try:
+            conditions.append((condition_name, parse_condition(text)))
+        except ConditionError as exc:
+            problem(node, f"probe '{name}': condition {condition_name}: {exc}")
+    if not conditions:
+        problem(key_node, f"probe '{name}': needs at least one valid condition")
+        return None
+    return Probe(
+        name=name,
+        title=get("title") or name,
+        target=target,
+        method=method,
+        path=path,
+        headers=tuple(headers),
+        timeout=timeout,
+        conditions=tuple(conditions),
+        line=_line(key_node),
+    )

@@ -1,0 +1,74 @@
+"""One request per probe however many responders ask: single-flight plus a short cache.
+
+During an incident twenty people open the same tree within seconds; the customer's API
+should see one `GET /health/ready`, not twenty. The first caller runs the probe, the
+others wait for its result, and the result is reused for `ttl` seconds.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+
+from kb.checks.runner import ProbeResult
+
+
+class ProbeFlights:
+    def __init__(self, ttl: float = 5.0, clock: Callable[[], float] = time.monotonic):
+        self.ttl = ttl
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._done: dict[str, tuple[float, ProbeResult]] = {}
+        self._running: dict[str, Future] = {}
+
+    def get(self, name: str, compute: Callable[[], ProbeResult]) -> ProbeResult:
+        with self._lock:
+            cached = self._done.get(name)
+            if cached and self.clock() - cached[0] < self.ttl:
+                return cached[1]
+            future = self._running.get(name)
+            owner = future is None
+            if owner:
+                future = Future()
+                self._running[name] = future
+        if not owner:
+            return future.result()
+        try:
+            result = compute()
+        except BaseException as error:
+            with self._lock:
+                self._running.pop(name, None)
+            future.set_exception(error)
+            raise
+        with self._lock:
+            self._done[name] = (self.clock(), result)
+            self._running.pop(name, None)
+        future.set_result(result)
+        return result
+
+
+class RateLimiter:
+    """A token bucket per client: enough for people clicking, not for a runaway script."""
+
+    def __init__(
+        self, per_minute: int = 60, burst: int = 20, clock: Callable[[], float] = time.monotonic
+    ):
+        self.rate = per_minute / 60.0
+        self.burst = burst
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._buckets: dict[str, tuple[float, float]] = {}
+
+    def allow(self, client: str) -> bool:
+        with self._lock:
+            now = self.clock()
+            tokens, last = self._buckets.get(client, (float(self.burst), now))
+            tokens = min(self.burst, tokens + (now - last) * self.rate)
+            allowed = tokens >= 1
+            self._buckets[client] = (tokens - 1 if allowed else tokens, now)
+            if len(self._buckets) > 10_000:  # forget idle clients rather than grow forever
+                cutoff = now - self.burst / self.rate
+                self._buckets = {k: v for k, v in self._buckets.items() if v[1] > cutoff}
+            return allowed
