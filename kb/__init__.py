@@ -16,12 +16,14 @@ def create_app(config: dict | None = None) -> Flask:
     settings.finish(app.config)
 
     from kb import cli, content_store, db
+    from kb.checks import service as checks
     from kb.search import setup as search
     from kb.web import init_app as init_web
 
     content_store.init_app(app)
     db.init_app(app)
     search.init_app(app)
+    checks.init_app(app)
     init_web(app)
     cli.init_app(app)
     return app

@@ -22,12 +22,12 @@ def _create_app() -> Flask:
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 def check_command(path: Path | None, strict: bool) -> None:
-    from kb.content.library import load_library
+    from kb.content_store import load_content
 
     root = path or Path(os.environ.get("KB_CONTENT_DIR") or "content")
     if not root.exists():
         raise click.ClickException(f"{root}: no such file or folder")
-    library = load_library(root)
+    library = load_content(root)
     for problem in library.problems:
         click.echo(str(problem), err=True)
     failing = library.problems if strict else library.errors

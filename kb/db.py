@@ -28,7 +28,8 @@ def make_engine(url: str) -> Engine:
 
 
 def init_app(app: Flask) -> None:
-    import kb.search.log  # noqa: F401  (registers its table)
+    import kb.diagnosis.store
+    import kb.search.log  # noqa: F401  (both register their tables)
 
     engine = make_engine(app.config["KB_DATABASE_URL"])
     SQLModel.metadata.create_all(engine)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from kb import create_app
@@ -62,3 +65,55 @@ def write(folder: Path, name: str, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+class Simulator:
+    """`kb simulate` in its own process, driven over HTTP like the real customer API."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+    def mode(self, name: str) -> None:
+        httpx.post(f"{self.url}/__sim/mode/{name}", trust_env=False).raise_for_status()
+        self.reset()
+
+    def reset(self) -> None:
+        httpx.post(f"{self.url}/__sim/reset", trust_env=False).raise_for_status()
+
+    def requests(self) -> dict[str, int]:
+        return httpx.get(f"{self.url}/__sim/stats", trust_env=False).json()["requests"]
+
+
+@pytest.fixture(scope="session")
+def simulator_process():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kb", "simulate", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    line = process.stdout.readline()
+    url = line.rsplit(" on ", 1)[-1].strip()
+    assert url.startswith("http://127.0.0.1:"), line
+    yield Simulator(url)
+    process.terminate()
+    process.wait(timeout=10)
+    process.stdout.close()
+
+
+@pytest.fixture
+def simulator(simulator_process):
+    simulator_process.mode("healthy")
+    yield simulator_process
+    simulator_process.mode("healthy")
+
+
+@pytest.fixture
+def probe_app(make_app, simulator):
+    """The app with the shipped content, its `api` target pointed at the simulator."""
+
+    def factory(**config):
+        environ = {"KB_TARGET_API_URL": simulator.url, **config.pop("environ", {})}
+        return make_app(KB_PROBE_ENVIRON=environ, **config)
+
+    return factory

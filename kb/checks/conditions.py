@@ -70,6 +70,7 @@ class Outcome:
     condition: Condition
     success: bool
     shown: str  # Gatus-style, with actual values: `[BODY].checks.database (error) == ok`
+    missing: bool = False  # failed because a value was absent, not because it was wrong
 
 
 def _split(expression: str) -> tuple[str, str, str]:
@@ -227,4 +228,4 @@ def evaluate(condition: Condition, response: Response) -> Outcome:
         return f"{operand.source} ({_text(value)[:80]})"
 
     shown = f"{show(condition.left, left)} {condition.operator} {show(condition.right, right)}"
-    return Outcome(condition, success, shown)
+    return Outcome(condition, success, shown, missing=left is MISSING or right is MISSING)

@@ -35,6 +35,7 @@ class ConditionResult:
     name: str
     success: bool
     shown: str
+    missing: bool = False
 
 
 @dataclass
@@ -190,10 +191,10 @@ def run_probe(probe: Probe, catalog: Catalog, environ: dict | None = None) -> Pr
             probe.name, ERROR, f"invalid JSON in the response (HTTP {status})", took, status=status
         )
     seen = Response(status=status, response_time_ms=took, body=parsed, text=text)
-    results = [
-        ConditionResult(name, o.success, o.shown)
-        for name, o in ((n, evaluate(c, seen)) for n, c in probe.conditions)
-    ]
+    results = []
+    for name, condition in probe.conditions:
+        checked = evaluate(condition, seen)
+        results.append(ConditionResult(name, checked.success, checked.shown, checked.missing))
     failed = [r for r in results if not r.success]
     outcome = FAIL if failed else PASS
     detail = "; ".join(r.shown for r in failed) if failed else f"HTTP {status}, all conditions met"

@@ -76,6 +76,18 @@ def create_simulator(mode: str = "healthy") -> Flask:
             }
         )
 
+    @app.get("/__sim/large")
+    def large():
+        return app.response_class("x" * (200 * 1024), mimetype="text/plain")
+
+    @app.get("/__sim/redirect")
+    def moved():
+        return "", 302, {"Location": "http://127.0.0.1:9/elsewhere"}
+
+    @app.get("/__sim/headers")
+    def headers():
+        return jsonify({"authorization": request.headers.get("Authorization", "")})
+
     @app.post("/__sim/mode/<name>")
     def set_mode(name: str):
         if name not in MODES:

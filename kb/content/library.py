@@ -6,13 +6,9 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from kb.content.model import Article, ContentError, Document, Problem, Tree
 from kb.content.outline import Outline, outline
 from kb.content.parser import anchor_table, article_url, doc_slug, join_link, parse_text
-
-PROBES_FILE = "probes.yaml"
 
 
 @dataclass
@@ -76,26 +72,14 @@ def _hidden(path: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(root).parts)
 
 
-def known_checks(root: Path) -> set[str] | None:
-    """Names of the live checks declared in probes.yaml; None when there is no such file."""
-    folder = root if root.is_dir() else root.parent
-    path = folder / PROBES_FILE
-    if not path.exists():
-        return None
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError:
-        return set()  # the probe loader reports the syntax error with its line
-    probes = data.get("probes", {}) if isinstance(data, dict) else {}
-    return set(probes) if isinstance(probes, dict) else set()
-
-
 def load_library(root: Path, checks: set[str] | None = None) -> Library:
-    """Parse every Markdown file under root. Problems are collected, never raised."""
+    """Parse every Markdown file under root. Problems are collected, never raised.
+
+    `checks` names the live checks that exist; with it, trees naming others are errors.
+    """
     root = Path(root)
     base = root if root.is_dir() else root.parent
     library = Library(root=base)
-    checks = checks if checks is not None else known_checks(root)
     texts: dict[str, str] = {}
     outlines: dict[str, Outline] = {}
     tables: dict[str, dict[str, tuple[str, str]]] = {}

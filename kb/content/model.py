@@ -62,6 +62,7 @@ class Article:
     meta: dict = field(default_factory=dict)
     links: list[Link] = field(default_factory=list)
     tree: str | None = None  # id of the troubleshooting tree built from this article
+    tables: list[list[list[str]]] = field(default_factory=list)  # header row first
 
 
 @dataclass

@@ -159,6 +159,7 @@ def parse_text(
         article.text = html_to_text(html)
         article.code = "\n".join(section.code)
         article.headings = [Heading(level, anchor, text) for level, anchor, text in facts.headings]
+        article.tables = facts.tables
         first = section.line
         for href in facts.links:
             line = _locate(section.lines, f"({href}", first)

@@ -64,6 +64,7 @@ class Facts:
     steps: list[RawStep] | None = None  # from a labelled Solution block
     first_list: list[RawStep] | None = None  # the first top-level list, for heading trees
     intro: str = ""  # first paragraph, as text
+    tables: list[list[list[str]]] = field(default_factory=list)  # rows of cell texts
 
 
 @dataclass
@@ -119,6 +120,9 @@ class _StructureProcessor(Treeprocessor):
                 elif href.startswith(("http://", "https://")):
                     element.set("rel", "noopener noreferrer")
         self._find_blocks(root, facts)
+        for table in root.iter("table"):
+            rows = [[self._fragment_text(cell) for cell in row] for row in table.iter("tr")]
+            facts.tables.append([row for row in rows if row])
 
     def _find_blocks(self, root: etree.Element, facts: Facts) -> None:
         children = list(root)

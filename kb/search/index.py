@@ -70,13 +70,18 @@ def _locked(data_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def current_generation(data_dir: Path) -> Path | None:
+def current_link(data_dir: Path) -> Path | None:
+    """The folder `current` names, without opening it: cheap enough for every request."""
     link = search_dir(data_dir) / "current"
     try:
-        target = link.parent / os.readlink(link)
+        return link.parent / os.readlink(link)
     except OSError:
         return None
-    return target if whoosh_index.exists_in(target) else None
+
+
+def current_generation(data_dir: Path) -> Path | None:
+    target = current_link(data_dir)
+    return target if target is not None and whoosh_index.exists_in(target) else None
 
 
 def read_meta(generation: Path) -> dict:

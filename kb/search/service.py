@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
 from kb.search.analysis import terms
-from kb.search.index import current_generation
+from kb.search.index import current_generation, current_link
 from kb.search.query import (
     CANDIDATES,
     FIELD_WEIGHTS,
@@ -25,6 +26,7 @@ from kb.search.snippets import snippet
 from kb.search.synonyms import alternatives
 
 log = logging.getLogger(__name__)
+REFRESH_SECONDS = 2.0  # how often a reader looks for per-file updates committed by others
 MAX_SYNONYMS = 3
 
 
@@ -58,20 +60,22 @@ class SearchService:
         self._local = threading.local()
 
     def _searcher(self) -> Searcher | None:
-        generation = current_generation(self.data_dir)
-        if generation is None:
-            return None
+        generation = current_link(self.data_dir)
         cached = getattr(self._local, "entry", None)
         if cached and cached[0] == generation:
-            searcher = cached[1]
-            if not searcher.up_to_date():
-                searcher = searcher.refresh()  # a per-file update committed meanwhile
-                self._local.entry = (generation, searcher)
+            searcher, checked = cached[1], cached[2]
+            if time.monotonic() - checked > REFRESH_SECONDS:
+                if not searcher.up_to_date():
+                    searcher = searcher.refresh()  # a per-file update committed meanwhile
+                self._local.entry = (generation, searcher, time.monotonic())
             return searcher
         if cached:
             cached[1].close()
+            self._local.entry = None
+        if generation is None or current_generation(self.data_dir) is None:
+            return None
         searcher = whoosh_index.open_dir(generation).searcher()
-        self._local.entry = (generation, searcher)
+        self._local.entry = (generation, searcher, time.monotonic())
         return searcher
 
     def _forget(self) -> None:

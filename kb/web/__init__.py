@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from kb.web import api, assets, errors, pages, search
+from kb.web import api, assets, diagnose, errors, pages, search
 
 
 def init_app(app: Flask) -> None:
@@ -12,4 +12,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(assets.bp)
     app.register_blueprint(search.bp)
+    app.register_blueprint(diagnose.bp)
     errors.init_app(app)

@@ -1,0 +1,1 @@
+"""Guided troubleshooting: walking trees, triage, escalation, stored diagnoses."""

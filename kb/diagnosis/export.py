@@ -1,0 +1,60 @@
+"""A diagnosis as a Markdown incident timeline, ready to paste into a postmortem."""
+
+from __future__ import annotations
+
+from kb.content.model import END_ESCALATE, END_RESOLVED
+from kb.diagnosis.engine import Walk
+
+
+def _time(stamp: str | None) -> str:
+    return (stamp or "").replace("T", " ").replace("+00:00", " UTC")
+
+
+def timeline_markdown(record, walk: Walk, titles: dict[str, str], link: str) -> str:
+    status = {"active": "in progress", "resolved": "resolved", "escalated": "escalated"}[
+        walk.status
+    ]
+    lines = [
+        f"# Diagnosis: {walk.tree.title}",
+        "",
+        f"- Status: {status}" + (f" ({walk.current.note})" if walk.current.note else ""),
+        f"- Started: {_time(walk.visits[0].at)}",
+        f"- Link: {link}",
+    ]
+    if walk.tree.symptoms:
+        lines.append(f"- Symptoms: {walk.tree.symptoms}")
+    if record.confirmed is not None:
+        lines.append(
+            f"- Fixed, as confirmed by the responder: {'yes' if record.confirmed else 'no'}"
+        )
+    lines += ["", "## Timeline", ""]
+    for visit in walk.visits:
+        if visit.node == END_RESOLVED:
+            lines.append(
+                f"- {_time(visit.at)} — **Resolved**" + (f": {visit.note}" if visit.note else "")
+            )
+            continue
+        if visit.node == END_ESCALATE:
+            lines.append(
+                f"- {_time(visit.at)} — **Escalated**" + (f" to {visit.note}" if visit.note else "")
+            )
+            continue
+        node = walk.tree.node(visit.node)
+        number = visit.node.removeprefix("step-")
+        text = node.text if node else visit.node
+        lines.append(f"- {_time(visit.at)} — Step {number}: {text}")
+        if visit.check:
+            check = visit.check
+            title = titles.get(check["id"], check["id"])
+            lines.append(
+                f"  - Live check `{check['id']}` ({title}): **{check['outcome']}**, {check['ms']} ms"
+            )
+            for condition in check.get("conditions", []):
+                mark = "✓" if condition["success"] else "✗"
+                lines.append(f"    - {mark} `{condition['shown']}`")
+            if not check.get("conditions"):
+                lines.append(f"    - {check.get('detail', '')}")
+        if visit.choice:
+            who = "the check" if visit.by == "check" else "the responder"
+            lines.append(f"  - {_time(visit.left_at)} — {who} chose: {visit.choice}")
+    return "\n".join(lines) + "\n"

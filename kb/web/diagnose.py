@@ -1,0 +1,333 @@
+"""Guided troubleshooting pages and API: trees, diagnoses, triage."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
+from markupsafe import Markup
+
+from kb.checks.runner import ProbeResult
+from kb.checks.service import get_probes, probe_limit
+from kb.content.model import END_ESCALATE, ENDS
+from kb.content.parser import article_url
+from kb.content_store import get_library
+from kb.db import get_session
+from kb.diagnosis import engine, store, triage
+from kb.diagnosis.diagram import render_svg
+from kb.diagnosis.escalation import escalation
+from kb.diagnosis.export import timeline_markdown
+
+bp = Blueprint("diagnose", __name__)
+
+
+def _tree_or_404(tree_id: str):
+    tree = get_library().trees.get(tree_id.strip("/"))
+    if tree is None:
+        abort(404)
+    return tree
+
+
+def _rate_limited():
+    """Requests that can send probes are rate limited per client."""
+    if probe_limit().allow(request.remote_addr or "unknown"):
+        return None
+    message = "Too many checks from this address; wait a few seconds and try again."
+    if request.path.startswith("/api/"):
+        return jsonify({"error": "rate limited", "message": message}), 429
+    return render_template("error.html", status=429, title="Slow down", message=message), 429
+
+
+def _walk(record: store.Diagnosis) -> engine.Walk:
+    tree = get_library().trees.get(record.tree)
+    if tree is None:
+        abort(404)  # the tree was removed from the content since
+    return store.walk_of(record, tree)
+
+
+def _record_or_404(diagnosis_id: str) -> store.Diagnosis:
+    record = get_session().get(store.Diagnosis, diagnosis_id)
+    if record is None:
+        abort(404)
+    return record
+
+
+def _titles() -> dict[str, str]:
+    return {name: probe.title for name, probe in get_probes().catalog.probes.items()}
+
+
+def step_state(walk: engine.Walk) -> dict:
+    """The current step as data, for the API and the page alike."""
+    visit = walk.current
+    if visit.node in ENDS:
+        contacts = escalation(get_library(), visit.note) if visit.node == END_ESCALATE else []
+        return {
+            "id": visit.node,
+            "kind": "end",
+            "note": visit.note,
+            "contacts": [c.__dict__ for c in contacts],
+        }
+    node = walk.node
+    options = engine.options(walk)
+    return {
+        "id": node.id,
+        "kind": node.kind,
+        "text": node.text,
+        "html": node.html,
+        "check": node.check,
+        "result": visit.check,
+        "waiting": walk.waiting_check(),
+        "options": [
+            {
+                "index": index,
+                "label": engine.label_for(b) if node.kind == "check" else b.label,
+                "target": b.target,
+            }
+            for index, b in enumerate(options)
+        ],
+    }
+
+
+def diagnosis_state(record: store.Diagnosis, walk: engine.Walk) -> dict:
+    return {
+        "id": record.id,
+        "url": url_for("diagnose.diagnosis_page", diagnosis_id=record.id),
+        "tree": record.tree,
+        "title": walk.tree.title,
+        "status": walk.status,
+        "version": record.version,
+        "confirmed": record.confirmed,
+        "step": step_state(walk),
+        "path": [v.to_dict() for v in walk.visits],
+    }
+
+
+@bp.get("/trees")
+def trees_page():
+    return render_template("trees.html", trees=list(get_library().trees.values()))
+
+
+@bp.get("/trees/<path:tree_id>")
+def tree_page(tree_id: str):
+    tree = _tree_or_404(tree_id)
+    return render_template(
+        "tree.html",
+        tree=tree,
+        diagram=Markup(render_svg(tree)),
+        outcomes=store.outcomes(get_session(), tree.id),
+        article=get_library().article(tree.article),
+    )
+
+
+def _start(tree_id: str) -> tuple[store.Diagnosis, engine.Walk]:
+    tree = _tree_or_404(tree_id)
+    walk = engine.start(tree, get_probes().run)
+    return store.create(get_session(), walk), walk
+
+
+@bp.post("/diagnoses")
+def start_page():
+    if limited := _rate_limited():
+        return limited
+    record, _ = _start(request.form.get("tree", ""))
+    return redirect(url_for("diagnose.diagnosis_page", diagnosis_id=record.id), code=303)
+
+
+@bp.get("/d/<diagnosis_id>")
+def diagnosis_page(diagnosis_id: str):
+    record = _record_or_404(diagnosis_id)
+    walk = _walk(record)
+    visited = [v.node for v in walk.visits]
+    taken = {(v.node, v.choice) for v in walk.visits if v.choice}
+    return render_template(
+        "diagnosis.html",
+        record=record,
+        walk=walk,
+        state=diagnosis_state(record, walk),
+        diagram=Markup(render_svg(walk.tree, visited, taken)),
+        titles=_titles(),
+        conflict=request.args.get("conflict") == "1",
+        article_url=article_url(walk.tree.article),
+    )
+
+
+INVALID = object()
+
+
+def _apply(diagnosis_id: str, change):
+    """Apply a change made from the version the client saw.
+
+    Returns (record, walk), None on a conflict (someone else changed it first), or
+    INVALID when the change itself was refused (an answer this step does not have).
+    """
+    record = _record_or_404(diagnosis_id)
+    seen = request.values.get("version") or (request.get_json(silent=True) or {}).get("version")
+    if seen is not None and str(seen) != str(record.version):
+        return None
+    walk = _walk(record)
+    try:
+        confirmed = change(walk, record)
+    except ValueError:
+        return INVALID
+    try:
+        return store.save(get_session(), record, walk, confirmed=confirmed), walk
+    except store.Conflict:
+        return None
+
+
+@bp.post("/d/<diagnosis_id>/answer")
+def answer_page(diagnosis_id: str):
+    if limited := _rate_limited():
+        return limited
+
+    def change(walk, record):
+        engine.answer(walk, request.form.get("choice", ""), get_probes().run)
+        return record.confirmed
+
+    done = _apply(diagnosis_id, change)
+    if done is INVALID:
+        abort(400, "That answer is not one of this step's.")
+    return _back_to(diagnosis_id, conflict=done is None)
+
+
+@bp.post("/d/<diagnosis_id>/back")
+def back_page(diagnosis_id: str):
+    def change(walk, record):
+        if not engine.back(walk):
+            raise ValueError("nothing to undo")
+        return None
+
+    done = _apply(diagnosis_id, change)
+    return _back_to(diagnosis_id, conflict=done is None)
+
+
+@bp.post("/d/<diagnosis_id>/confirm")
+def confirm_page(diagnosis_id: str):
+    fixed = request.form.get("fixed") == "yes"
+
+    def change(walk, record):
+        if walk.status != engine.RESOLVED:
+            raise ValueError("only a resolved diagnosis can be confirmed")
+        return fixed
+
+    done = _apply(diagnosis_id, change)
+    return _back_to(diagnosis_id, conflict=done is None)
+
+
+def _back_to(diagnosis_id: str, conflict: bool):
+    target = url_for("diagnose.diagnosis_page", diagnosis_id=diagnosis_id)
+    return redirect(target + ("?conflict=1" if conflict else ""), code=303)
+
+
+@bp.get("/d/<diagnosis_id>/export.md")
+@bp.get("/api/diagnoses/<diagnosis_id>/export.md")
+def export(diagnosis_id: str):
+    record = _record_or_404(diagnosis_id)
+    walk = _walk(record)
+    link = url_for("diagnose.diagnosis_page", diagnosis_id=record.id, _external=True)
+    text = timeline_markdown(record, walk, _titles(), link)
+    response = Response(text, mimetype="text/markdown")
+    response.headers["Content-Disposition"] = f'inline; filename="diagnosis-{record.id}.md"'
+    return response
+
+
+def _triage() -> tuple[dict[str, ProbeResult], list[triage.Suggestion]]:
+    results = get_probes().run_all()
+    suggestions = triage.suggest(list(get_library().trees.values()), results, _titles())
+    return results, suggestions
+
+
+@bp.route("/triage", methods=["GET", "POST"])
+def triage_page():
+    if request.method == "GET":
+        return render_template("triage.html", results=None, suggestions=None, titles=_titles())
+    if limited := _rate_limited():
+        return limited
+    results, suggestions = _triage()
+    return render_template(
+        "triage.html", results=results, suggestions=suggestions, titles=_titles()
+    )
+
+
+# JSON API -----------------------------------------------------------------------------
+
+
+@bp.get("/api/trees")
+def trees_api():
+    return jsonify(
+        [
+            {
+                "id": t.id,
+                "title": t.title,
+                "url": url_for("diagnose.tree_page", tree_id=t.id),
+                "symptoms": t.symptoms,
+            }
+            for t in get_library().trees.values()
+        ]
+    )
+
+
+@bp.post("/api/triage")
+def triage_api():
+    if limited := _rate_limited():
+        return limited
+    results, suggestions = _triage()
+    return jsonify(
+        {
+            "probes": [
+                {"id": r.probe, "outcome": r.outcome, "detail": r.detail, "ms": r.ms}
+                for r in results.values()
+            ],
+            "suggestions": [
+                {
+                    "tree": s.tree.id,
+                    "title": s.tree.title,
+                    "url": url_for("diagnose.tree_page", tree_id=s.tree.id),
+                    "reason": s.reason,
+                    "strength": s.strength,
+                }
+                for s in suggestions
+            ],
+        }
+    )
+
+
+@bp.post("/api/diagnoses")
+def create_api():
+    if limited := _rate_limited():
+        return limited
+    payload = request.get_json(silent=True) or {}
+    tree_id = payload.get("tree")
+    if not isinstance(tree_id, str) or tree_id.strip("/") not in get_library().trees:
+        return jsonify({"errors": {"tree": "no such troubleshooting tree"}}), 422
+    record, walk = _start(tree_id)
+    return jsonify(diagnosis_state(record, walk)), 201
+
+
+@bp.get("/api/diagnoses/<diagnosis_id>")
+def get_api(diagnosis_id: str):
+    record = _record_or_404(diagnosis_id)
+    return jsonify(diagnosis_state(record, _walk(record)))
+
+
+@bp.post("/api/diagnoses/<diagnosis_id>/answer")
+def answer_api(diagnosis_id: str):
+    if limited := _rate_limited():
+        return limited
+    payload = request.get_json(silent=True) or {}
+    choice = payload.get("choice")
+    if not isinstance(choice, int | str) or isinstance(choice, bool):
+        return jsonify({"errors": {"choice": "give the answer's index or label"}}), 422
+
+    def change(walk, record):
+        engine.answer(walk, choice, get_probes().run)
+        return record.confirmed
+
+    done = _apply(diagnosis_id, change)
+    if done is INVALID:
+        return jsonify({"errors": {"choice": "not one of this step's answers"}}), 422
+    if done is None:
+        record = _record_or_404(diagnosis_id)
+        return jsonify(
+            {"error": "conflict", "current": diagnosis_state(record, _walk(record))}
+        ), 409
+    record, walk = done
+    return jsonify(diagnosis_state(record, walk))

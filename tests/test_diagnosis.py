@@ -1,0 +1,174 @@
+"""Walking a tree: checks decide on arrival, people answer the rest, state persists."""
+
+from __future__ import annotations
+
+import re
+
+from kb.checks.runner import ConditionResult, ProbeResult
+from kb.content.model import Branch, Node
+from kb.diagnosis.engine import choose_branch
+
+TREE_503 = "alcom-v3-runbook/issue-api-returns-503-service-degraded"
+TREE_SHIFT = "alcom-v3-runbook/issue-shift-wont-close"
+
+
+def start(client, tree):
+    response = client.post("/api/diagnoses", json={"tree": tree})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def test_db_down_leads_straight_to_database_url(probe_app, simulator):
+    simulator.mode("db-down")
+    state = start(probe_app().test_client(), TREE_503)
+    first = state["path"][0]
+    assert first["check"]["outcome"] == "fail"
+    assert first["choice"] == "fail database" and first["by"] == "check"
+    assert state["step"]["id"] == "step-3"
+    assert "DATABASE_URL" in state["step"]["text"]
+
+
+def test_redis_down_leads_to_redis_url(probe_app, simulator):
+    simulator.mode("redis-down")
+    state = start(probe_app().test_client(), TREE_503)
+    assert state["step"]["id"] == "step-4"
+    assert state["step"]["text"].count("REDIS_URL") >= 1
+    assert "start with REDIS_URL" in state["step"]["text"]
+
+
+def test_unreachable_api_goes_to_railway_status(probe_app, simulator):
+    client = probe_app(environ={"KB_TARGET_API_URL": "http://127.0.0.1:9"}).test_client()
+    state = start(client, TREE_503)
+    assert state["path"][0]["check"]["detail"] == "connection refused"
+    assert state["step"]["id"] == "step-2" and "Railway" in state["step"]["text"]
+
+
+def test_answers_walk_on_to_escalation_with_on_call_first(probe_app, simulator):
+    simulator.mode("db-down")
+    client = probe_app().test_client()
+    state = start(client, TREE_503)
+    for label in ["It is correct", "Nothing conclusive", "Still degraded"]:
+        response = client.post(f"/api/diagnoses/{state['id']}/answer", json={"choice": label})
+        assert response.status_code == 200
+        state = response.get_json()
+    assert state["status"] == "escalated"
+    roles = [c["role"] for c in state["step"]["contacts"]]
+    assert roles[:3] == ["On-Call", "DevOps", "Lead Developer"]
+    assert state["step"]["contacts"][0]["phone"] == ""  # +237XXXXXXXXX is a placeholder
+
+
+def test_vendor_escalation_lists_the_vendor_first(probe_app, simulator):
+    client = probe_app(environ={"KB_TARGET_API_URL": "http://127.0.0.1:9"}).test_client()
+    state = start(client, TREE_503)
+    state = client.post(f"/api/diagnoses/{state['id']}/answer", json={"choice": 0}).get_json()
+    assert state["step"]["note"] == "Railway"
+    assert state["step"]["contacts"][0]["url"] == "https://help.railway.app"
+
+
+def test_a_diagnosis_survives_a_restart_and_reads_the_same(
+    make_app, probe_app, simulator, tmp_path
+):
+    simulator.mode("db-down")
+    first = probe_app()
+    state = start(first.test_client(), TREE_503)
+    again = probe_app().test_client()  # a new app on the same data folder and database
+    assert again.get(f"/api/diagnoses/{state['id']}").get_json() == state
+    page = again.get(state["url"]).get_data(as_text=True)
+    assert "DATABASE_URL" in page and "[BODY].checks.database (error) == ok" in page
+
+
+def test_export_lists_every_step_with_timestamps(probe_app, simulator):
+    simulator.mode("db-down")
+    client = probe_app().test_client()
+    state = start(client, TREE_503)
+    client.post(
+        f"/api/diagnoses/{state['id']}/answer",
+        json={"choice": "It was wrong; after fixing it the API is ready"},
+    )
+    text = client.get(f"/api/diagnoses/{state['id']}/export.md").get_data(as_text=True)
+    assert text.startswith('# Diagnosis: API returns 503 "Service Degraded"')
+    stamps = re.findall(r"^\s*- (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC) — (.+)$", text, re.M)
+    events = [event for _, event in stamps]
+    assert events[0].startswith("Step 1:")
+    assert "the check chose: fail database" in events
+    assert any(e.startswith("Step 3: Verify DATABASE_URL") for e in events)
+    assert "**Resolved**: DATABASE_URL corrected" in events
+    assert "✗ `[BODY].checks.database (error) == ok`" in text
+
+
+def test_people_answer_questions_and_can_go_back(make_app):
+    client = make_app().test_client()
+    state = start(client, TREE_SHIFT)
+    assert state["step"]["kind"] == "question" and state["step"]["id"] == "step-1"
+    state = client.post(f"/api/diagnoses/{state['id']}/answer", json={"choice": 1}).get_json()
+    assert state["step"]["id"] == "step-2"
+    bad = client.post(f"/api/diagnoses/{state['id']}/answer", json={"choice": 7})
+    assert bad.status_code == 422
+    page = client.post(f"/d/{state['id']}/back", data={"version": state["version"]})
+    assert page.status_code == 303
+    assert client.get(f"/api/diagnoses/{state['id']}").get_json()["step"]["id"] == "step-1"
+
+
+def test_a_stale_answer_is_a_conflict_not_a_silent_overwrite(make_app):
+    client = make_app().test_client()
+    state = start(client, TREE_SHIFT)
+    ok = client.post(
+        f"/api/diagnoses/{state['id']}/answer", json={"choice": 1, "version": state["version"]}
+    )
+    assert ok.status_code == 200
+    stale = client.post(
+        f"/api/diagnoses/{state['id']}/answer", json={"choice": 0, "version": state["version"]}
+    )
+    assert stale.status_code == 409
+    assert stale.get_json()["current"]["step"]["id"] == "step-2"
+
+
+def test_resolved_ends_ask_did_this_fix_it_and_the_tree_page_counts(make_app):
+    client = make_app().test_client()
+    state = start(client, TREE_SHIFT)
+    state = client.post(f"/api/diagnoses/{state['id']}/answer", json={"choice": 0}).get_json()
+    assert state["status"] == "resolved"
+    page = client.get(state["url"]).get_data(as_text=True)
+    assert "Did this fix it?" in page
+    client.post(f"/d/{state['id']}/confirm", data={"fixed": "yes", "version": state["version"]})
+    assert client.get(f"/api/diagnoses/{state['id']}").get_json()["confirmed"] is True
+    tree_page = client.get(f"/trees/{TREE_SHIFT}").get_data(as_text=True)
+    assert "resolved: missing sales or dips entered" in tree_page
+    assert "<svg" in tree_page and "tree-diagram" in tree_page
+
+
+def test_unknown_trees_and_diagnoses(make_app):
+    client = make_app().test_client()
+    assert client.post("/api/diagnoses", json={"tree": "nope"}).status_code == 422
+    assert client.get("/api/diagnoses/nope").status_code == 404
+    assert client.get("/d/nope").status_code == 404
+    assert client.get("/trees/nope").status_code == 404
+    listed = client.get("/api/trees").get_json()
+    assert len(listed) == 7 and {"id", "title", "url", "symptoms"} <= set(listed[0])
+
+
+def _check_node():
+    return Node(
+        id="step-1",
+        kind="check",
+        html="",
+        text="",
+        line=1,
+        check="api-ready",
+        branches=[
+            Branch("pass", "resolved", outcome="pass"),
+            Branch("fail database", "step-2", outcome="fail", subcheck="database"),
+            Branch("fail", "step-3", outcome="fail"),
+        ],
+    )
+
+
+def test_a_missing_value_is_not_evidence_for_a_named_branch():
+    conditions = [
+        ConditionResult("database", False, "[BODY].checks.database (missing) == ok", missing=True),
+        ConditionResult("status", False, "[STATUS] (429) == 200"),
+    ]
+    result = ProbeResult("api-ready", "fail", "", 3, status=429, conditions=conditions)
+    assert choose_branch(_check_node(), result).target == "step-3"
+    conditions[0] = ConditionResult("database", False, "[BODY].checks.database (error) == ok")
+    assert choose_branch(_check_node(), result).target == "step-2"

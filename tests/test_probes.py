@@ -1,0 +1,135 @@
+"""Live checks over real HTTP against `kb simulate` on 127.0.0.1."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from kb.checks.catalog import load_catalog
+from kb.checks.flight import ProbeFlights, RateLimiter
+from kb.checks.runner import ERROR, FAIL, PASS, SKIPPED, run_probe
+from tests.conftest import CONTENT, write
+
+PROBES = """
+targets:
+  api: {url: "https://api.alcom.cm"}
+probes:
+  ready:
+    target: api
+    path: /health/ready
+    timeout: 1
+    conditions:
+      database: "[BODY].checks.database == ok"
+      redis: "[BODY].checks.redis == ok"
+  large: {target: api, path: /__sim/large, conditions: ["[STATUS] == 200"]}
+  moved: {target: api, path: /__sim/redirect, conditions: ["[STATUS] == 200"]}
+  not-json: {target: api, path: /nope, conditions: ["[BODY].status == ok"]}
+  secret:
+    target: api
+    path: /__sim/headers
+    headers: {Authorization: "Bearer ${KB_TEST_TOKEN}"}
+    conditions: ["[STATUS] == 200"]
+"""
+
+
+def catalog(tmp_path):
+    write(tmp_path, "probes.yaml", PROBES)
+    loaded = load_catalog(tmp_path)
+    assert loaded.problems == []
+    return loaded
+
+
+def run(tmp_path, simulator, name, **environ):
+    cat = catalog(tmp_path)
+    return run_probe(cat.probes[name], cat, {"KB_TARGET_API_URL": simulator.url, **environ})
+
+
+def test_shipped_probes_are_valid():
+    loaded = load_catalog(CONTENT)
+    assert loaded.problems == []
+    assert {"api-health", "api-ready", "api-metrics", "api-rate-limit", "resend-api-key"} <= set(
+        loaded.probes
+    )
+
+
+def test_pass_and_fail_show_each_condition(tmp_path, simulator):
+    assert run(tmp_path, simulator, "ready").outcome == PASS
+    simulator.mode("db-down")
+    result = run(tmp_path, simulator, "ready")
+    assert result.outcome == FAIL and result.status == 503
+    assert result.failed == ["database"]
+    assert result.detail == "[BODY].checks.database (error) == ok"
+
+
+def test_a_hanging_target_is_cut_at_its_deadline(tmp_path, simulator):
+    simulator.mode("hang")
+    started = time.monotonic()
+    result = run(tmp_path, simulator, "ready")
+    took = time.monotonic() - started
+    assert result.outcome == ERROR
+    assert "deadline exceeded" in result.detail or "timeout" in result.detail
+    assert 0.9 <= took < 2.0
+
+
+def test_a_refused_connection_is_named(tmp_path):
+    cat = catalog(tmp_path)
+    result = run_probe(cat.probes["ready"], cat, {"KB_TARGET_API_URL": "http://127.0.0.1:9"})
+    assert result.outcome == ERROR and result.detail == "connection refused"
+
+
+def test_bodies_are_capped_redirects_are_results_and_json_is_required(tmp_path, simulator):
+    large = run(tmp_path, simulator, "large")
+    assert large.outcome == ERROR and "body too large" in large.detail
+    moved = run(tmp_path, simulator, "moved")
+    assert moved.outcome == FAIL and moved.status == 302  # not followed to 127.0.0.1:9
+    html = run(tmp_path, simulator, "not-json")
+    assert html.outcome == ERROR and "invalid JSON" in html.detail
+
+
+def test_secrets_come_from_the_environment_and_are_never_shown(tmp_path, simulator):
+    skipped = run(tmp_path, simulator, "secret")
+    assert skipped.outcome == SKIPPED and "KB_TEST_TOKEN" in skipped.detail
+    used = run(tmp_path, simulator, "secret", KB_TEST_TOKEN="s3cr3t-value")
+    assert used.outcome == PASS
+    assert "s3cr3t-value" not in repr(used.to_dict())
+
+
+def test_single_flight_sends_one_request_for_many_askers():
+    calls = []
+
+    def slow():
+        calls.append(1)
+        time.sleep(0.2)
+        return "result"
+
+    flights = ProbeFlights(ttl=5)
+    with ThreadPoolExecutor(20) as pool:
+        results = list(pool.map(lambda _: flights.get("p", slow), range(20)))
+    assert results == ["result"] * 20 and len(calls) == 1
+    assert flights.get("p", slow) == "result" and len(calls) == 1  # cached
+
+
+def test_rate_limiter_stops_a_runaway_client():
+    now = [0.0]
+    limiter = RateLimiter(per_minute=60, burst=5, clock=lambda: now[0])
+    assert [limiter.allow("a") for _ in range(7)] == [True] * 5 + [False] * 2
+    assert limiter.allow("b")  # others are unaffected
+    now[0] += 2.0
+    assert limiter.allow("a")  # tokens come back with time
+
+
+def test_catalog_errors_carry_lines(tmp_path):
+    write(
+        tmp_path,
+        "probes.yaml",
+        "targets:\n  api: {url: 'ftp://x'}\n  web: {url: 'https://x.example'}\n"
+        "probes:\n  a:\n    target: web\n    method: POST\n    conditions: ['[STATUS] == 200']\n"
+        "  b:\n    target: web\n    conditions:\n      - '[STATUS] = 200'\n",
+    )
+    messages = [str(p) for p in load_catalog(tmp_path).problems]
+    assert "probes.yaml:2: target 'api': url must be http(s)://host, not 'ftp://x'" in messages
+    assert "probes.yaml:5: probe 'a': method must be GET or HEAD, not POST" in messages
+    assert any(
+        m.startswith("probes.yaml:12: probe 'b': condition 1: no comparison operator")
+        for m in messages
+    )
