@@ -33,6 +33,8 @@ def settings_from_env(instance_path: str) -> dict:
         "KB_DATA_DIR": str(data_dir),
         "KB_DATABASE_URL": os.environ.get("KB_DATABASE_URL") or "",
         "KB_SECRET_KEY": os.environ.get("KB_SECRET_KEY") or "",
+        "KB_PROBE_CACHE_SECONDS": float(os.environ.get("KB_PROBE_CACHE_SECONDS") or 5),
+        "KB_PROBE_RATE_PER_MINUTE": int(os.environ.get("KB_PROBE_RATE_PER_MINUTE") or 60),
     }
 
 

@@ -42,10 +42,17 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The app served by a real WSGI server in a thread; yields its base URL."""
+def live_server(tmp_path_factory, simulator_process):
+    """The app served by a real WSGI server in a thread, its `api` target the simulator."""
     data = tmp_path_factory.mktemp("browser-data")
-    app = create_app({"KB_CONTENT_DIR": str(CONTENT), "KB_DATA_DIR": str(data)})
+    app = create_app(
+        {
+            "KB_CONTENT_DIR": str(CONTENT),
+            "KB_DATA_DIR": str(data),
+            "KB_PROBE_ENVIRON": {"KB_TARGET_API_URL": simulator_process.url},
+            "KB_PROBE_CACHE_SECONDS": 0,
+        }
+    )
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

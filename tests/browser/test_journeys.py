@@ -55,3 +55,43 @@ def test_pages_work_without_javascript_on_a_phone(browser, base):
         expect(page.locator(".error-page h1")).to_have_text("Not found")
     finally:
         context.close()
+
+
+def test_search_503_diagnose_with_db_down_and_escalate(page, base, simulator_process):
+    simulator_process.mode("db-down")
+    try:
+        page.goto(base + "/")
+        box = page.get_by_role("searchbox", name="Search the knowledge base")
+        box.fill("503")
+        box.press("Enter")
+        first = page.locator(".result").first
+        expect(first.locator("h2 a")).to_have_text('API returns 503 "Service Degraded"')
+        first.get_by_role("button", name="Start diagnosis").click()
+
+        expect(page.locator(".why .check-result.fail")).to_contain_text(
+            "[BODY].checks.database (error) == ok"
+        )
+        expect(page.locator(".current-step h2")).to_have_text("Step 3")
+        expect(page.locator(".current-step .step")).to_contain_text("DATABASE_URL")
+
+        page.get_by_role("button", name="It is correct").click()
+        page.get_by_role("button", name="Nothing conclusive").click()
+        page.get_by_role("button", name="Still degraded").click()
+        expect(page.locator("h2.end.escalate")).to_be_visible()
+        first_contact = page.locator("ol.contacts li").first
+        expect(first_contact).to_contain_text("On-Call")
+        expect(first_contact).to_contain_text("oncall@alcom.cm")
+        expect(page.locator(".tree-diagram .end.escalate.current")).to_have_count(1)
+    finally:
+        simulator_process.mode("healthy")
+
+
+def test_check_everything_from_the_home_page(page, base, simulator_process):
+    simulator_process.mode("memory-high")
+    try:
+        page.goto(base + "/")
+        page.get_by_role("button", name="Check everything").first.click()
+        expect(page.locator(".suggestions li").first).to_contain_text("Memory Usage High")
+        expect(page.locator(".check-list")).to_contain_text("used_percent (92.4) < 85")
+    finally:
+        simulator_process.mode("healthy")
