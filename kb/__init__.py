@@ -17,11 +17,13 @@ def create_app(config: dict | None = None) -> Flask:
 
     from kb import cli, content_store, db
     from kb.checks import service as checks
+    from kb.contacts import setup as contacts
     from kb.search import setup as search
     from kb.web import init_app as init_web
 
     content_store.init_app(app)
     db.init_app(app)
+    contacts.init_app(app)
     search.init_app(app)
     checks.init_app(app)
     init_web(app)

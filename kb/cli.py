@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 
 
 def _create_app() -> Flask:
@@ -89,7 +89,9 @@ def index_command() -> None:
             bar.update(count - done)
             done = count
 
-        generation = index.build(Path(config["KB_DATA_DIR"]), library, progress)
+        generation = index.build(
+            Path(config["KB_DATA_DIR"]), library, progress, extra=_contact_docs(config)
+        )
     click.echo(f"Indexed {total} article(s) into {generation}")
 
 
@@ -118,11 +120,110 @@ def simulate_command(host: str, port: int, mode: str) -> None:
         server.serve_forever()
 
 
+def _contact_docs(config: dict) -> dict:
+    from sqlmodel import Session
+
+    from kb.contacts.service import list_contacts
+    from kb.db import import_models, make_engine, upgrade
+    from kb.search.documents import CONTACTS_SOURCE, contact_document
+
+    import_models()
+    engine = make_engine(config["KB_DATABASE_URL"])
+    upgrade(engine, Path(config["KB_DATA_DIR"]))
+    with Session(engine) as session:
+        return {CONTACTS_SOURCE: [contact_document(c) for c in list_contacts(session=session)]}
+
+
 COMMANDS = [check_command, serve_command, index_command, simulate_command]
 
 
+@click.group("db", help="Database schema.")
+def db_group() -> None:
+    pass
+
+
+@db_group.command("upgrade", help="Migrate the database to the latest schema (also done at start).")
+@with_appcontext
+def db_upgrade_command() -> None:
+    from flask import current_app
+
+    from kb.db import upgrade
+
+    upgrade(current_app.extensions["kb.db"], Path(current_app.config["KB_DATA_DIR"]))
+    click.echo("database is at the latest schema")
+
+
+@click.command("seed", help="Add the runbook's emergency contacts that are missing (idempotent).")
+@with_appcontext
+def seed_command() -> None:
+    from flask import current_app
+    from sqlmodel import Session
+
+    from kb.contacts.seed import seed_contacts
+    from kb.search.setup import refresh_contacts
+
+    with Session(current_app.extensions["kb.db"]) as session:
+        added = seed_contacts(session=session, library=current_app.extensions["kb.library"])
+    refresh_contacts(current_app)
+    click.echo(f"added {added} contact(s)")
+
+
+@click.group("user", help="People who may log in.")
+def user_group() -> None:
+    pass
+
+
+@user_group.command("add", help="Add a user; the password is prompted for (or read from stdin).")
+@click.argument("username")
+@click.option(
+    "--role", type=click.Choice(["viewer", "editor", "admin"]), default="editor", show_default=True
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def user_add_command(username: str, role: str, password_stdin: bool) -> None:
+    from flask import current_app
+    from sqlmodel import Session
+
+    from kb.auth.service import AuthError, create_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with Session(current_app.extensions["kb.db"]) as session:
+        try:
+            create_user(session=session, username=username, password=password, role=role)
+        except AuthError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(f"added {username} ({role})")
+
+
+@click.group("token", help="API tokens for scripts.")
+def token_group() -> None:
+    pass
+
+
+@token_group.command("create", help="Print a new API token for USERNAME (shown once).")
+@click.argument("username")
+@with_appcontext
+def token_create_command(username: str) -> None:
+    from flask import current_app
+    from sqlmodel import Session
+
+    from kb.auth.service import AuthError, create_token
+
+    with Session(current_app.extensions["kb.db"]) as session:
+        try:
+            click.echo(create_token(session=session, username=username))
+        except AuthError as error:
+            raise click.ClickException(str(error)) from None
+
+
+APP_COMMANDS = [db_group, seed_command, user_group, token_group]
+
+
 def init_app(app: Flask) -> None:
-    for command in COMMANDS:
+    for command in COMMANDS + APP_COMMANDS:
         app.cli.add_command(command)
 
 

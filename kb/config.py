@@ -35,6 +35,9 @@ def settings_from_env(instance_path: str) -> dict:
         "KB_SECRET_KEY": os.environ.get("KB_SECRET_KEY") or "",
         "KB_PROBE_CACHE_SECONDS": float(os.environ.get("KB_PROBE_CACHE_SECONDS") or 5),
         "KB_PROBE_RATE_PER_MINUTE": int(os.environ.get("KB_PROBE_RATE_PER_MINUTE") or 60),
+        "KB_PUBLIC_READ": (os.environ.get("KB_PUBLIC_READ") or "true").strip().lower()
+        not in ("0", "false", "no"),
+        "KB_CONTACT_STALE_DAYS": int(os.environ.get("KB_CONTACT_STALE_DAYS") or 90),
     }
 
 

@@ -1,11 +1,33 @@
-"""The database: one SQLModel engine per app, SQLite by default, PostgreSQL when shared."""
+"""The database: one SQLModel engine per app, SQLite by default, PostgreSQL when shared.
+
+The schema is Alembic's (kb/migrations): every start upgrades to the latest revision
+under a lock, so several workers or hosts starting together migrate exactly once, and
+`kb db upgrade` does the same from a deploy step.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
 from flask import Flask, current_app, g
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+PG_LOCK_KEY = 7_245_001  # any constant: the advisory lock kb's migrations take
+
+
+def import_models() -> None:
+    """Every table's module, so metadata (and Alembic) know them all."""
+    import kb.auth.model
+    import kb.contacts.model
+    import kb.diagnosis.store
+    import kb.search.log  # noqa: F401
 
 
 def make_engine(url: str) -> Engine:
@@ -27,14 +49,37 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
-def init_app(app: Flask) -> None:
-    import kb.diagnosis.store
-    import kb.search.log  # noqa: F401  (both register their tables)
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
 
+
+def upgrade(engine: Engine, lock_dir: Path, revision: str = "head") -> None:
+    """Migrate to `revision`, one process at a time."""
+    config = alembic_config()
+    with contextlib.ExitStack() as stack:
+        if engine.dialect.name == "sqlite":
+            lock_dir.mkdir(parents=True, exist_ok=True)
+            handle = stack.enter_context(open(lock_dir / "migrate.lock", "w"))
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        with engine.begin() as connection:
+            if engine.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOCK_KEY})
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+
+
+def init_app(app: Flask) -> None:
+    import_models()
     engine = make_engine(app.config["KB_DATABASE_URL"])
-    SQLModel.metadata.create_all(engine)
+    upgrade(engine, Path(app.config["KB_DATA_DIR"]))
     app.extensions["kb.db"] = engine
     app.teardown_appcontext(_close_session)
+
+
+def get_engine() -> Engine:
+    return current_app.extensions["kb.db"]
 
 
 def get_session() -> Session:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -117,3 +118,9 @@ def probe_app(make_app, simulator):
         return make_app(KB_PROBE_ENVIRON=environ, **config)
 
     return factory
+
+
+def form_token(client, path: str = "/login") -> str:
+    """The CSRF token a browser would find in a form, for tests that post forms."""
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)

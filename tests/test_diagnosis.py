@@ -7,6 +7,7 @@ import re
 from kb.checks.runner import ConditionResult, ProbeResult
 from kb.content.model import Branch, Node
 from kb.diagnosis.engine import choose_branch
+from tests.conftest import form_token
 
 TREE_503 = "alcom-v3-runbook/issue-api-returns-503-service-degraded"
 TREE_SHIFT = "alcom-v3-runbook/issue-shift-wont-close"
@@ -104,7 +105,10 @@ def test_people_answer_questions_and_can_go_back(make_app):
     assert state["step"]["id"] == "step-2"
     bad = client.post(f"/api/diagnoses/{state['id']}/answer", json={"choice": 7})
     assert bad.status_code == 422
-    page = client.post(f"/d/{state['id']}/back", data={"version": state["version"]})
+    page = client.post(
+        f"/d/{state['id']}/back",
+        data={"version": state["version"], "csrf_token": form_token(client)},
+    )
     assert page.status_code == 303
     assert client.get(f"/api/diagnoses/{state['id']}").get_json()["step"]["id"] == "step-1"
 
@@ -130,7 +134,14 @@ def test_resolved_ends_ask_did_this_fix_it_and_the_tree_page_counts(make_app):
     assert state["status"] == "resolved"
     page = client.get(state["url"]).get_data(as_text=True)
     assert "Did this fix it?" in page
-    client.post(f"/d/{state['id']}/confirm", data={"fixed": "yes", "version": state["version"]})
+    token = form_token(client)
+    assert (
+        client.post(f"/d/{state['id']}/confirm", data={"fixed": "yes"}).status_code == 400
+    )  # no CSRF token
+    client.post(
+        f"/d/{state['id']}/confirm",
+        data={"fixed": "yes", "version": state["version"], "csrf_token": token},
+    )
     assert client.get(f"/api/diagnoses/{state['id']}").get_json()["confirmed"] is True
     tree_page = client.get(f"/trees/{TREE_SHIFT}").get_data(as_text=True)
     assert "resolved: missing sales or dips entered" in tree_page

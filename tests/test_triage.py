@@ -6,6 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from tests.conftest import form_token
+
 TREE_503 = "alcom-v3-runbook/issue-api-returns-503-service-degraded"
 TREE_429 = "alcom-v3-runbook/issue-too-many-requests-429"
 TREE_MEMORY = "alcom-v3-runbook/issue-memory-usage-high"
@@ -78,7 +80,11 @@ def test_request_parameters_never_choose_what_is_fetched(probe_app, simulator):
     }
     client.post("/api/triage", query_string=hostile, json=hostile)
     client.post("/api/diagnoses", json={"tree": TREE_503, **hostile})
-    client.post("/diagnoses", data={"tree": TREE_503, **hostile}, query_string=hostile)
+    token = form_token(client)
+    started = client.post(
+        "/diagnoses", data={"tree": TREE_503, "csrf_token": token, **hostile}, query_string=hostile
+    )
+    assert started.status_code == 303
     received = simulator.requests()
     assert set(received) <= {"/health", "/health/ready", "/health/metrics"}
 

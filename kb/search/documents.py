@@ -58,6 +58,49 @@ def article_document(library: Library, article: Article) -> dict:
     }
 
 
+CONTACTS_SOURCE = "@contacts"
+
+
+def contact_document(contact) -> dict:
+    """A contact as a search document: its role, name and group find it ("devops phone")."""
+    from kb.contacts.model import GROUP_TITLES
+
+    title = contact.role + (f" — {contact.name}" if contact.name else "")
+    group = GROUP_TITLES.get(contact.group, contact.group)
+    details = " ".join(
+        filter(
+            None,
+            [
+                group,
+                contact.role,
+                contact.name,
+                contact.phone,
+                contact.email,
+                contact.url,
+                contact.notes,
+            ],
+        )
+    )
+    body = f"{details} phone email contact"
+    return {
+        "id": f"contact:{contact.id}",
+        "kind": KIND_CONTACT,
+        "url": f"/contacts#contact-{contact.id}",
+        "title": title,
+        "display_title": title,
+        "breadcrumb": f"Contacts › {group}",
+        "aliases": "",
+        "symptoms": "",
+        "headings": "",
+        "body": body,
+        "preview": details,
+        "source": CONTACTS_SOURCE,
+        "tree": "",
+        "spell": details,
+        "all": weighted_text(title=title, aliases="", symptoms="", headings=group, body=body),
+    }
+
+
 def library_documents(library: Library, sources: set[str] | None = None) -> Iterator[dict]:
     """Documents of every article, or only of those from the given source files."""
     for article in library.articles.values():

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -91,6 +93,16 @@ def read_meta(generation: Path) -> dict:
         return {}
 
 
+Extra = dict[str, list[dict]]  # pseudo-source (e.g. "@contacts") -> its documents
+
+
+def extra_digests(extra: Extra | None) -> dict[str, str]:
+    return {
+        source: hashlib.sha256(json.dumps(docs, sort_keys=True, default=str).encode()).hexdigest()
+        for source, docs in (extra or {}).items()
+    }
+
+
 def _write_meta(generation: Path, digests: dict[str, str]) -> None:
     temporary = generation / "meta.json.tmp"
     temporary.write_text(json.dumps({"version": SCHEMA_VERSION, "digests": digests}))
@@ -108,25 +120,25 @@ def build(
     data_dir: Path,
     library: Library,
     progress: Progress | None = None,
-    documents: Iterable[dict] | None = None,
-    total: int | None = None,
+    extra: Extra | None = None,
 ) -> Path:
     """Build a whole new generation aside, then point `current` at it."""
     with _locked(data_dir):
-        return _build_locked(data_dir, library, progress, documents, total)
+        return _build_locked(data_dir, library, progress, extra)
 
 
-def _build_locked(data_dir, library, progress, documents=None, total=None) -> Path:
+def _build_locked(data_dir, library, progress, extra=None) -> Path:
     folder = search_dir(data_dir)
     generation = folder / f"gen-{time.time_ns()}-{os.getpid()}"
     generation.mkdir(parents=True)
     ix = whoosh_index.create_in(generation, schema())
     writer = ix.writer(limitmb=256, procs=1)
-    docs = documents if documents is not None else library_documents(library)
-    _add_all(writer, docs, total if total is not None else len(library.articles), progress)
+    docs = itertools.chain(library_documents(library), *(extra or {}).values())
+    total = len(library.articles) + sum(len(d) for d in (extra or {}).values())
+    _add_all(writer, docs, total, progress)
     writer.commit(optimize=True)
     ix.close()
-    _write_meta(generation, dict(library.digests))
+    _write_meta(generation, {**library.digests, **extra_digests(extra)})
     link = folder / f"current.{os.getpid()}.tmp"
     with contextlib.suppress(FileNotFoundError):
         link.unlink()
@@ -145,36 +157,45 @@ def _prune(folder: Path, keep: Path) -> None:
         shutil.rmtree(generation, ignore_errors=True)
 
 
-def ensure(data_dir: Path, library: Library, progress: Progress | None = None) -> Path:
-    """Make the index match the content: build when missing, re-index changed files only."""
+def ensure(
+    data_dir: Path, library: Library, progress: Progress | None = None, extra: Extra | None = None
+) -> Path:
+    """Make the index match the content: build when missing, re-index changed sources only."""
     with _locked(data_dir):
         generation = current_generation(data_dir)
         meta = read_meta(generation) if generation else {}
         if generation is None or meta.get("version") != SCHEMA_VERSION:
-            return _build_locked(data_dir, library, progress)
+            return _build_locked(data_dir, library, progress, extra)
+        wanted = {**library.digests, **extra_digests(extra)}
         indexed: dict[str, str] = meta.get("digests", {})
-        changed = {s for s, d in library.digests.items() if indexed.get(s) != d}
-        removed = set(indexed) - set(library.digests)
+        changed = {s for s, d in wanted.items() if indexed.get(s) != d}
+        removed = set(indexed) - set(wanted)
         if changed or removed:
-            _update(generation, library, changed, removed)
+            _update(generation, library, changed, removed, extra or {})
+            _write_meta(generation, wanted)
         return generation
 
 
-def _update(generation: Path, library: Library, changed: set[str], removed: set[str]) -> None:
+def _update(
+    generation: Path, library: Library, changed: set[str], removed: set[str], extra: Extra
+) -> None:
     ix = whoosh_index.open_dir(generation)
     writer = ix.writer()
     for source in changed | removed:
         writer.delete_by_term("source", source)
     for document in library_documents(library, sources=changed):
         writer.add_document(**document)
+    for source in changed & set(extra):
+        for document in extra[source]:
+            writer.add_document(**document)
     writer.commit()
     ix.close()
-    _write_meta(generation, dict(library.digests))
 
 
-def is_stale(data_dir: Path, library: Library) -> bool:
+def is_stale(data_dir: Path, library: Library, extra: Extra | None = None) -> bool:
     generation = current_generation(data_dir)
     if generation is None:
         return True
     meta = read_meta(generation)
-    return meta.get("version") != SCHEMA_VERSION or meta.get("digests") != library.digests
+    wanted = {**library.digests, **extra_digests(extra)}
+    return meta.get("version") != SCHEMA_VERSION or meta.get("digests") != wanted

@@ -73,11 +73,20 @@ def contains_phrase(haystack: list[str], needle: list[str]) -> bool:
     )
 
 
-def rerank_factor(query_terms: list[str], matched: set[str], short_text_terms: list[str]) -> float:
+# Words that say "I want to reach someone": contacts answer them better than pages.
+CONTACT_INTENT = {"phone", "number", "call", "email", "mail", "contact", "reach", "who"}
+CONTACT_BONUS = 0.8
+
+
+def rerank_factor(
+    query_terms: list[str], matched: set[str], short_text_terms: list[str], kind: str = ""
+) -> float:
     """Stage two: reward covering more of the query, and the query as a phrase."""
     distinct = list(dict.fromkeys(query_terms))
     coverage = sum(1 for t in distinct if t in matched) / len(distinct) if distinct else 0.0
     factor = 1.0 + COORDINATION * coverage
     if contains_phrase(short_text_terms, distinct):
         factor += PHRASE_BONUS
+    if kind == "contact" and CONTACT_INTENT & set(distinct):
+        factor += CONTACT_BONUS
     return factor

@@ -119,7 +119,9 @@ class SearchService:
         ranked = []
         for hit in hits:
             short = terms(f"{hit.get('title', '')} . {hit.get('symptoms', '')}")
-            factor = rerank_factor(query_terms, contained.get(hit.docnum, set()), short)
+            factor = rerank_factor(
+                query_terms, contained.get(hit.docnum, set()), short, hit["kind"]
+            )
             ranked.append((hit.score * factor, hit))
         ranked.sort(key=lambda pair: pair[0], reverse=True)
         highlight_terms = set(query_terms) | {t for phrase in synonyms for t in phrase}

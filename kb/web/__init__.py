@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
+from flask_wtf.csrf import CSRFProtect
 
-from kb.web import api, assets, diagnose, errors, pages, search
+from kb.web import api, assets, auth, contacts, diagnose, errors, pages, search
+
+csrf = CSRFProtect()
 
 
 def init_app(app: Flask) -> None:
@@ -13,4 +16,19 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(assets.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(diagnose.bp)
+    app.register_blueprint(contacts.bp)
+    auth.init_app(app)
+    # Every form carries a CSRF token. The JSON API is exempt: its writes authenticate
+    # with a Bearer token, which a cross-site page cannot send, and the rest is anonymous.
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    csrf.init_app(app)
+
+    @app.before_request
+    def _check_csrf():
+        if request.method in ("POST", "PUT", "PATCH", "DELETE") and not request.path.startswith(
+            "/api/"
+        ):
+            csrf.protect()
+
     errors.init_app(app)

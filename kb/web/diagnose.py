@@ -7,6 +7,7 @@ from markupsafe import Markup
 
 from kb.checks.runner import ProbeResult
 from kb.checks.service import get_probes, probe_limit
+from kb.contacts.service import list_contacts
 from kb.content.model import END_ESCALATE, ENDS
 from kb.content.parser import article_url
 from kb.content_store import get_library
@@ -58,7 +59,8 @@ def step_state(walk: engine.Walk) -> dict:
     """The current step as data, for the API and the page alike."""
     visit = walk.current
     if visit.node in ENDS:
-        contacts = escalation(get_library(), visit.note) if visit.node == END_ESCALATE else []
+        directory = list_contacts(session=get_session()) if visit.node == END_ESCALATE else []
+        contacts = escalation(directory, visit.note) if directory else []
         return {
             "id": visit.node,
             "kind": "end",

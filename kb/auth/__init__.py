@@ -1,0 +1,1 @@
+"""Who may edit: users with roles, passwords, API tokens, login throttling."""

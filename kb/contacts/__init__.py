@@ -1,0 +1,1 @@
+"""The emergency contacts directory: people and vendors to call, kept current."""

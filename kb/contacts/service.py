@@ -1,0 +1,157 @@
+"""Data functions for contacts: every write checks its version and records its history.
+
+An edit carries the version it was based on; the UPDATE only applies `WHERE version = ?`,
+so of two people saving the same contact exactly one wins and the other gets a conflict
+with the current values, on SQLite and on PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, update
+from sqlmodel import Session, select
+
+from kb.contacts.model import EDITABLE, GROUPS, Contact, ContactChange
+from kb.contacts.validation import clean_contact, missing_fields
+
+
+class StaleVersion(Exception):
+    """The contact changed since the editor loaded it."""
+
+    def __init__(self, current: Contact | None):
+        super().__init__("stale version")
+        self.current = current
+
+
+class Invalid(Exception):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("invalid contact")
+        self.errors = errors
+
+
+@dataclass
+class Status:
+    complete: bool
+    missing: list[str]
+    stale: bool
+
+
+def snapshot(contact: Contact) -> dict:
+    return {field: getattr(contact, field) for field in EDITABLE}
+
+
+def status(contact: Contact, stale_days: int) -> Status:
+    missing = missing_fields(contact)
+    verified = contact.verified_at
+    if verified is not None and verified.tzinfo is None:
+        verified = verified.replace(tzinfo=UTC)  # SQLite hands back naive datetimes
+    stale = verified is None or datetime.now(UTC) - verified > timedelta(days=stale_days)
+    return Status(complete=not missing, missing=missing, stale=stale)
+
+
+def list_contacts(*, session: Session) -> list[Contact]:
+    contacts = session.exec(select(Contact)).all()
+    return sorted(
+        contacts, key=lambda c: (GROUPS.index(c.group), c.escalation_order, c.role.lower())
+    )
+
+
+def _record(session: Session, contact_id: int, action: str, by: str, before, after) -> None:
+    session.add(
+        ContactChange(contact_id=contact_id, action=action, by=by, before=before, after=after)
+    )
+
+
+def create_contact(*, session: Session, data: dict, by: str) -> Contact:
+    values, errors = clean_contact(data)
+    if errors:
+        raise Invalid(errors)
+    contact = Contact(
+        **values, created_by=by, updated_by=by, verified_at=datetime.now(UTC), verified_by=by
+    )
+    session.add(contact)
+    session.flush()
+    _record(session, contact.id, "create", by, None, snapshot(contact))
+    session.commit()
+    session.refresh(contact)
+    return contact
+
+
+def _apply(
+    session: Session, contact: Contact, version: int, values: dict, by: str, action: str
+) -> Contact:
+    before = snapshot(contact)
+    now = datetime.now(UTC)
+    changes = {**values, "version": version + 1, "updated_at": now, "updated_by": by}
+    if action == "verify" or values:  # an edit by a person is also a verification
+        changes.update(verified_at=now, verified_by=by)
+    result = session.exec(
+        update(Contact)
+        .where(Contact.id == contact.id, Contact.version == version)
+        .values(**changes)
+    )
+    if result.rowcount != 1:
+        session.rollback()
+        raise StaleVersion(session.get(Contact, contact.id))
+    after = {**before, **values}
+    _record(session, contact.id, action, by, before, after)
+    session.commit()
+    session.expire_all()
+    return session.get(Contact, contact.id)
+
+
+def update_contact(
+    *, session: Session, contact: Contact, data: dict, version: int, by: str
+) -> Contact:
+    """Apply the fields given (the rest stay) if nobody saved since `version`."""
+    values, errors = clean_contact(data, partial=True)
+    if errors:
+        raise Invalid(errors)
+    if version != contact.version:
+        raise StaleVersion(contact)
+    return _apply(session, contact, version, values, by, "update")
+
+
+def verify_contact(*, session: Session, contact: Contact, version: int, by: str) -> Contact:
+    """ "Still correct": nothing changes but the date someone last checked it."""
+    if version != contact.version:
+        raise StaleVersion(contact)
+    return _apply(session, contact, version, {}, by, "verify")
+
+
+def restore_contact(
+    *, session: Session, contact: Contact, change: ContactChange, version: int, by: str
+) -> Contact:
+    """Bring back the values a contact had after an earlier change (itself a change)."""
+    if change.contact_id != contact.id or not change.after:
+        raise Invalid({"change": "that change does not belong to this contact"})
+    if version != contact.version:
+        raise StaleVersion(contact)
+    values = {k: v for k, v in change.after.items() if k in EDITABLE}
+    return _apply(session, contact, version, values, by, "restore")
+
+
+def delete_contact(*, session: Session, contact: Contact, version: int | None, by: str) -> None:
+    if version is not None and version != contact.version:
+        raise StaleVersion(contact)
+    before = snapshot(contact)
+    result = session.exec(
+        delete(Contact).where(Contact.id == contact.id, Contact.version == contact.version)
+    )
+    if result.rowcount != 1:
+        session.rollback()
+        raise StaleVersion(session.get(Contact, contact.id))
+    _record(session, contact.id, "delete", by, before, None)
+    session.commit()
+
+
+def history(*, session: Session, contact_id: int) -> list[ContactChange]:
+    return list(
+        session.exec(
+            select(ContactChange)
+            .where(ContactChange.contact_id == contact_id)
+            .order_by(ContactChange.at.desc(), ContactChange.id.desc())
+        ).all()
+    )

@@ -1,0 +1,98 @@
+"""Contacts out as CSV and vCard, and in from CSV: checked row by row before any write."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from kb.contacts.model import Contact
+from kb.contacts.validation import clean_contact
+
+COLUMNS = [
+    "group",
+    "role",
+    "name",
+    "phone",
+    "phone_alt",
+    "email",
+    "url",
+    "notes",
+    "escalation_order",
+    "owner",
+]
+MAX_IMPORT_BYTES = 512 * 1024
+MAX_ROWS = 2000
+
+
+def to_csv(contacts: list[Contact]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for contact in contacts:
+        writer.writerow(
+            {c: "" if getattr(contact, c) is None else getattr(contact, c) for c in COLUMNS}
+        )
+    return out.getvalue()
+
+
+def _vcard_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\n", "\\n").replace(",", "\\,").replace(";", "\\;")
+
+
+def to_vcard(contacts: list[Contact]) -> str:
+    cards = []
+    for c in contacts:
+        display = c.name or c.role
+        lines = [
+            "BEGIN:VCARD",
+            "VERSION:3.0",
+            f"FN:{_vcard_escape(display)}",
+            f"TITLE:{_vcard_escape(c.role)}",
+        ]
+        if c.group == "external":
+            lines.append(f"ORG:{_vcard_escape(c.role)}")
+        for phone in (c.phone, c.phone_alt):
+            if phone:
+                lines.append(f"TEL;TYPE=CELL:{phone}")
+        if c.email:
+            lines.append(f"EMAIL:{c.email}")
+        if c.url:
+            lines.append(f"URL:{c.url}")
+        if c.notes:
+            lines.append(f"NOTE:{_vcard_escape(c.notes)}")
+        lines.append("END:VCARD")
+        cards.append("\r\n".join(lines))
+    return "\r\n".join(cards) + "\r\n"
+
+
+@dataclass
+class ImportRow:
+    line: int
+    values: dict
+    errors: dict[str, str]
+
+
+def parse_csv(text: str) -> tuple[list[ImportRow], str | None]:
+    """Every row with its cleaned values or errors; a file-level problem as the second item."""
+    if len(text.encode("utf-8", errors="ignore")) > MAX_IMPORT_BYTES:
+        return [], f"the file is larger than {MAX_IMPORT_BYTES // 1024} KiB"
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    if "role" not in header:
+        return (
+            [],
+            "the first line must name the columns, including 'role' (export a CSV to see the format)",
+        )
+    unknown = [h for h in header if h not in COLUMNS]
+    if unknown:
+        return [], f"unknown column(s): {', '.join(unknown)}"
+    rows = []
+    for index, raw in enumerate(reader):
+        if index >= MAX_ROWS:
+            return rows, f"only the first {MAX_ROWS} rows are read"
+        data = {k.strip().lower(): (v or "") for k, v in raw.items() if k}
+        data.setdefault("group", "technical")
+        values, errors = clean_contact(data)
+        rows.append(ImportRow(line=reader.line_num, values=values, errors=errors))
+    return rows, None

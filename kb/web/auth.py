@@ -1,0 +1,136 @@
+"""Logging in and out, who the current user is, and what they may do.
+
+Browsers use a session cookie (HttpOnly, SameSite=Lax, Secure under HTTPS) and CSRF
+tokens on every form; scripts use `Authorization: Bearer <token>` from `kb token create`.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.sessions import SecureCookieSessionInterface
+
+from kb.auth.model import User
+from kb.auth.service import authenticate, user_for_token
+from kb.checks.flight import RateLimiter
+from kb.db import get_session
+
+bp = Blueprint("auth", __name__)
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Cookies are Secure whenever the request itself came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
+
+
+def current_user() -> User | None:
+    if "user" not in g:
+        g.user = None
+        header = request.headers.get("Authorization", "")
+        if header.startswith("Bearer "):
+            g.user = user_for_token(session=get_session(), token=header[7:].strip())
+        elif session.get("user_id"):
+            g.user = get_session().get(User, session["user_id"])
+    return g.user
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def editor_required(view):
+    """Writes need an editor or admin: 401 for nobody, 403 for a viewer."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        user = current_user()
+        if user is None:
+            if _wants_json():
+                return (
+                    jsonify({"error": "authentication required"}),
+                    401,
+                    {"WWW-Authenticate": "Bearer"},
+                )
+            return redirect(url_for("auth.login", next=request.full_path))
+        if not user.can_edit:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _safe_next(target: str | None) -> str:
+    parts = urlsplit(target or "")
+    if parts.scheme or parts.netloc or not (target or "").startswith("/"):
+        return url_for("pages.home")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    error = None
+    if request.method == "POST":
+        limiter: RateLimiter = current_app.extensions["kb.login_limit"]
+        username = request.form.get("username", "")
+        if not limiter.allow(request.remote_addr or "unknown"):
+            error = "Too many attempts. Wait a minute and try again."
+        else:
+            user = authenticate(
+                session=get_session(), username=username, password=request.form.get("password", "")
+            )
+            if user is not None:
+                session.clear()
+                session["user_id"] = user.id
+                session.permanent = True
+                return redirect(_safe_next(request.args.get("next")))
+            # One message for every failure: unknown user, wrong password, locked account.
+            error = "Invalid username or password."
+        return render_template("login.html", error=error, username=username), 401
+    return render_template("login.html", error=None, username="")
+
+
+@bp.post("/logout")
+def logout():
+    session.clear()
+    flash("Logged out.")
+    return redirect(url_for("pages.home"))
+
+
+def init_app(app: Flask) -> None:
+    app.session_interface = _SessionInterface()
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.extensions["kb.login_limit"] = RateLimiter(per_minute=10, burst=10)
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def user_in_templates():
+        return {"current_user": current_user()}
+
+    @app.before_request
+    def private_unless_public():
+        """With KB_PUBLIC_READ=false, everything but logging in needs a user."""
+        if app.config.get("KB_PUBLIC_READ", True):
+            return None
+        if request.endpoint in ("auth.login", "static") or current_user() is not None:
+            return None
+        if _wants_json():
+            return jsonify({"error": "authentication required"}), 401
+        return redirect(url_for("auth.login", next=request.full_path))
