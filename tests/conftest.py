@@ -6,6 +6,8 @@ import os
 import re
 import subprocess
 import sys
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -29,18 +31,60 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+PG_URL = os.environ.get("KB_TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+
+
+def _pg_admin(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+@contextmanager
+def fresh_postgres_database():
+    """A database of its own on the shared server, dropped afterwards."""
+    import psycopg
+
+    name = f"kb_test_{uuid.uuid4().hex[:12]}"
+    admin = _pg_admin(PG_URL)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    base, _, _ = admin.rpartition("/")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    """Every app test runs on SQLite; with KB_TEST_DATABASE_URL set, on PostgreSQL too."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'data' / 'kb.sqlite3'}"
+        return
+    with fresh_postgres_database() as url:
+        yield url
+
+
 @pytest.fixture
-def make_app(tmp_path):
+def make_app(tmp_path, database_url):
+    made = []
+
     def factory(content_dir: Path = CONTENT, **config):
         settings = {
             "TESTING": True,
             "KB_CONTENT_DIR": str(content_dir),
             "KB_DATA_DIR": str(tmp_path / "data"),
+            "KB_DATABASE_URL": database_url,
             **config,
         }
-        return create_app(settings)
+        app = create_app(settings)
+        made.append(app)
+        return app
 
-    return factory
+    yield factory
+    for app in made:  # close pooled connections before the test database is dropped
+        app.extensions["kb.db"].dispose()
 
 
 @pytest.fixture

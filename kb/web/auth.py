@@ -6,6 +6,7 @@ tokens on every form; scripts use `Authorization: Bearer <token>` from `kb token
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -115,8 +116,10 @@ def logout():
 
 def init_app(app: Flask) -> None:
     app.session_interface = _SessionInterface()
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    # Flask's defaults hold these keys already (SameSite unset, a month's lifetime).
+    app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=12)
     app.extensions["kb.login_limit"] = RateLimiter(per_minute=10, burst=10)
     app.register_blueprint(bp)
 

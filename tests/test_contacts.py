@@ -1,0 +1,319 @@
+"""The contacts directory through its API and pages."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+
+from kb.auth.service import create_token, create_user
+from tests.conftest import form_token
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def token(app):
+    with Session(app.extensions["kb.db"]) as session:
+        create_user(
+            session=session, username="alice", password="correct horse battery", role="editor"
+        )
+        create_user(
+            session=session, username="victor", password="correct horse battery", role="viewer"
+        )
+        return create_token(session=session, username="alice")
+
+
+def auth(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def contacts(client):
+    return client.get("/api/contacts").get_json()
+
+
+def by_role(client, role):
+    return next(c for c in contacts(client) if c["role"] == role)
+
+
+def login(client, username="alice", password="correct horse battery"):
+    return client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": form_token(client)},
+    )
+
+
+def test_a_fresh_start_has_the_runbooks_people_and_vendors(client):
+    listed = contacts(client)
+    people = [c for c in listed if c["group"] != "external"]
+    vendors = [c for c in listed if c["group"] == "external"]
+    assert [c["role"] for c in people] == [
+        "On-Call",
+        "DevOps",
+        "Lead Developer",
+        "IT Manager",
+        "Operations",
+    ]
+    assert [c["role"] for c in vendors] == ["Railway", "Cloudflare", "Resend"]
+    assert all(c["complete"] is False and c["missing"] == ["name", "phone"] for c in people)
+    assert all(c["phone"] is None and c["name"] is None for c in people)  # [TBD] is not data
+    assert by_role(client, "DevOps")["email"] == "devops@alcom.cm"
+    assert all(c["complete"] for c in vendors)
+    page = client.get("/contacts").get_data(as_text=True)
+    assert "5 contacts incomplete" in page
+    assert page.count("needs a real phone") == 5
+
+
+def test_seeding_is_idempotent(app, client):
+    from kb.contacts.seed import seed_contacts
+
+    with Session(app.extensions["kb.db"]) as session:
+        assert seed_contacts(session=session, library=app.extensions["kb.library"]) == 0
+    assert len(contacts(client)) == 8
+
+
+def test_anonymous_writes_are_refused(client):
+    assert client.post("/api/contacts", json={"role": "X"}).status_code == 401
+    devops = by_role(client, "DevOps")
+    assert client.put(f"/api/contacts/{devops['id']}", json={"version": 1}).status_code == 401
+    assert client.delete(f"/api/contacts/{devops['id']}").status_code == 401
+    assert (
+        client.post("/api/contacts", json={"role": "X"}, headers=auth("kb_wrong")).status_code
+        == 401
+    )
+
+
+def test_invalid_input_saves_nothing(client, token):
+    before = contacts(client)
+    response = client.post(
+        "/api/contacts",
+        json={
+            "group": "nope",
+            "role": "",
+            "phone": "12",
+            "email": "not-an-email",
+            "url": "ftp://x",
+        },
+        headers=auth(token),
+    )
+    assert response.status_code == 422
+    assert set(response.get_json()["errors"]) == {"group", "role", "phone", "email", "url"}
+    assert contacts(client) == before
+
+
+def test_phones_are_stored_in_e164(client, token):
+    created = client.post(
+        "/api/contacts",
+        json={
+            "group": "technical",
+            "role": "DBA",
+            "name": "Ada",
+            "phone": "6 71 23 45 67",
+            "email": "ada@alcom.cm",
+        },
+        headers=auth(token),
+    )
+    assert created.status_code == 201
+    body = created.get_json()
+    assert body["phone"] == "+237671234567" and body["complete"] is True and body["version"] == 1
+    assert "+237 6 71 23 45 67" in client.get("/contacts").get_data(as_text=True)
+
+
+def test_updates_need_the_current_version(client, token):
+    devops = by_role(client, "DevOps")
+    url = f"/api/contacts/{devops['id']}"
+    ok = client.put(
+        url,
+        json={"version": devops["version"], "name": "Bea", "phone": "+237 6 99 88 77 66"},
+        headers=auth(token),
+    )
+    assert ok.status_code == 200
+    assert ok.get_json()["missing"] == [] and ok.get_json()["version"] == devops["version"] + 1
+    stale = client.put(
+        url, json={"version": devops["version"], "name": "Overwriter"}, headers=auth(token)
+    )
+    assert stale.status_code == 409
+    assert stale.get_json()["current"]["name"] == "Bea"
+    assert by_role(client, "DevOps")["name"] == "Bea"
+    assert client.put(url, json={"name": "x"}, headers=auth(token)).status_code == 422  # no version
+
+
+def test_history_records_who_when_before_and_after(client, token):
+    devops = by_role(client, "DevOps")
+    client.put(
+        f"/api/contacts/{devops['id']}",
+        json={"version": devops["version"], "name": "Bea"},
+        headers=auth(token),
+    )
+    changes = client.get(f"/api/contacts/{devops['id']}/history").get_json()
+    assert [c["action"] for c in changes] == ["update", "create"]
+    assert changes[0]["by"] == "alice" and changes[0]["before"]["name"] is None
+    assert changes[0]["after"]["name"] == "Bea"
+    page = client.get(f"/contacts/{devops['id']}/history").get_data(as_text=True)
+    assert "Bea" in page and "alice" in page
+
+
+def test_delete_is_204_and_kept_in_history(client, token):
+    railway = by_role(client, "Railway")
+    assert client.delete(f"/api/contacts/{railway['id']}", headers=auth(token)).status_code == 204
+    assert "Railway" not in [c["role"] for c in contacts(client)]
+    changes = client.get(f"/api/contacts/{railway['id']}/history").get_json()
+    assert (
+        changes[0]["action"] == "delete"
+        and changes[0]["before"]["url"] == "https://help.railway.app"
+    )
+
+
+def test_html_in_names_is_escaped_on_every_page(client, token):
+    evil = "<script>alert(1)</script>"
+    created = client.post(
+        "/api/contacts",
+        json={"group": "business", "role": evil, "name": evil, "notes": evil},
+        headers=auth(token),
+    ).get_json()
+    login(client)
+    for url in [
+        "/contacts",
+        f"/contacts/{created['id']}/history",
+        f"/contacts/{created['id']}/edit",
+        "/search?q=alert",
+    ]:
+        page = client.get(url).get_data(as_text=True)
+        assert evil not in page, url
+        assert "&lt;script&gt;" in page, url
+
+
+def test_viewers_cannot_edit(client, token):
+    login(client, "victor")
+    devops = by_role(client, "DevOps")
+    assert client.get(f"/contacts/{devops['id']}/edit").status_code == 403
+
+
+def test_the_edit_form_keeps_what_was_typed_and_says_what_is_wrong(client, token):
+    login(client)
+    devops = by_role(client, "DevOps")
+    page = client.post(
+        f"/contacts/{devops['id']}/edit",
+        data={
+            "csrf_token": form_token(client, "/contacts"),
+            "version": devops["version"],
+            "group": "technical",
+            "role": "DevOps",
+            "name": "Bea Typed",
+            "phone": "12345",
+            "email": "bea@alcom.cm",
+        },
+    )
+    assert page.status_code == 422
+    html = page.get_data(as_text=True)
+    assert 'value="Bea Typed"' in html and 'value="12345"' in html
+    assert "not a phone number" in html or "not a valid phone number" in html
+    assert by_role(client, "DevOps")["name"] is None
+
+
+def test_a_stale_form_shows_the_conflict_page(client, token):
+    login(client)
+    devops = by_role(client, "DevOps")
+    client.put(
+        f"/api/contacts/{devops['id']}",
+        json={"version": devops["version"], "name": "First"},
+        headers=auth(token),
+    )
+    page = client.post(
+        f"/contacts/{devops['id']}/edit",
+        data={
+            "csrf_token": form_token(client, "/contacts"),
+            "version": devops["version"],
+            "group": "technical",
+            "role": "DevOps",
+            "name": "Second",
+        },
+    )
+    assert page.status_code == 409
+    html = page.get_data(as_text=True)
+    assert "changed this contact meanwhile" in html and "First" in html and "Second" in html
+    assert by_role(client, "DevOps")["name"] == "First"
+
+
+def test_still_correct_reverifies_and_clears_the_stale_flag(client, token):
+    login(client)
+    devops = by_role(client, "DevOps")
+    assert devops["stale"] is True  # seeded data was never checked by a person
+    client.post(
+        f"/contacts/{devops['id']}/verify",
+        data={"csrf_token": form_token(client, "/contacts"), "version": devops["version"]},
+    )
+    assert by_role(client, "DevOps")["stale"] is False
+
+
+def test_restore_brings_back_earlier_values(client, token):
+    login(client)
+    devops = by_role(client, "DevOps")
+    first = client.put(
+        f"/api/contacts/{devops['id']}", json={"version": 1, "name": "One"}, headers=auth(token)
+    ).get_json()
+    client.put(
+        f"/api/contacts/{devops['id']}",
+        json={"version": first["version"], "name": "Two"},
+        headers=auth(token),
+    )
+    changes = client.get(f"/api/contacts/{devops['id']}/history").get_json()
+    one = next(c for c in changes if (c["after"] or {}).get("name") == "One")
+    current = by_role(client, "DevOps")
+    client.post(
+        f"/contacts/{devops['id']}/restore/{one['id']}",
+        data={"csrf_token": form_token(client, "/contacts"), "version": current["version"]},
+    )
+    assert by_role(client, "DevOps")["name"] == "One"
+    assert client.get(f"/api/contacts/{devops['id']}/history").get_json()[0]["action"] == "restore"
+
+
+def test_export_csv_and_vcard(client):
+    csv_text = client.get("/contacts/export.csv").get_data(as_text=True)
+    assert csv_text.splitlines()[0].startswith("group,role,name,phone")
+    assert "external,Railway,,,,,https://help.railway.app,Platform issues" in csv_text
+    vcard = client.get("/contacts/export.vcf").get_data(as_text=True)
+    assert vcard.count("BEGIN:VCARD") == 8 and "EMAIL:devops@alcom.cm" in vcard
+
+
+def test_import_previews_row_errors_and_writes_nothing_until_confirmed(client, token):
+    login(client)
+    good = "group,role,name,phone,email\ntechnical,SRE,Sam,6 71 23 45 67,sam@alcom.cm\n"
+    bad = good + "business,,Nobody,123,nope\n"
+    token_value = form_token(client, "/contacts/import")
+    preview = client.post(
+        "/contacts/import", data={"csrf_token": token_value, "text": bad}
+    ).get_data(as_text=True)
+    assert "role: a role is required" in preview and "nothing was imported" in preview
+    assert "SRE" not in [c["role"] for c in contacts(client)]
+    client.post("/contacts/import", data={"csrf_token": token_value, "text": good})
+    assert "SRE" not in [c["role"] for c in contacts(client)]  # preview only
+    client.post(
+        "/contacts/import", data={"csrf_token": token_value, "text": good, "confirm": "yes"}
+    )
+    sam = by_role(client, "SRE")
+    assert sam["phone"] == "+237671234567"
+
+
+def test_search_finds_contacts(client):
+    results = client.get("/api/search?q=devops+phone").get_json()["results"]
+    assert results[0]["kind"] == "contact" and results[0]["title"] == "DevOps"
+
+
+def test_escalations_read_the_directory(client, token):
+    oncall = by_role(client, "On-Call")
+    client.put(
+        f"/api/contacts/{oncall['id']}",
+        json={"version": oncall["version"], "name": "Olga", "phone": "677 00 11 22"},
+        headers=auth(token),
+    )
+    state = client.post(
+        "/api/diagnoses", json={"tree": "alcom-v3-runbook/issue-shift-wont-close"}
+    ).get_json()
+    for _ in range(4):
+        state = client.post(f"/api/diagnoses/{state['id']}/answer", json={"choice": 1}).get_json()
+    assert state["status"] == "escalated"
+    first = state["step"]["contacts"][0]
+    assert (first["role"], first["name"], first["phone"]) == ("On-Call", "Olga", "+237677001122")
