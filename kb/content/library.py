@@ -20,6 +20,7 @@ class Library:
     aliases: dict[str, str] = field(default_factory=dict)  # alias (lowercased) -> slug
     digests: dict[str, str] = field(default_factory=dict)  # source -> sha256 of its text
     order: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)  # files that could not be parsed at all
 
     @property
     def digest(self) -> str:
@@ -92,9 +93,11 @@ def load_library(root: Path, checks: set[str] | None = None) -> Library:
         except UnicodeDecodeError as exc:
             line = path.read_bytes()[: exc.start].count(b"\n") + 1
             library.problems.append(Problem(source, line, "not UTF-8 text"))
+            library.unreadable.append(source)
             continue
         except ContentError as exc:
             library.problems.append(Problem(exc.source, exc.line, exc.message))
+            library.unreadable.append(source)
             continue
         texts[source] = text
         library.digests[source] = hashlib.sha256(text.encode()).hexdigest()
@@ -128,6 +131,7 @@ def load_library(root: Path, checks: set[str] | None = None) -> Library:
             )
         except ContentError as exc:
             library.problems.append(Problem(exc.source, exc.line, exc.message))
+            library.unreadable.append(source)
             continue
         _add_document(library, document)
     return library

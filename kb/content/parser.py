@@ -17,6 +17,7 @@ from kb.content.render import (
     new_renderer,
     render,
 )
+from kb.content.sanitize import clean_html
 from kb.content.slugs import path_slug
 from kb.content.text import html_to_text
 from kb.content.trees import build_tree, validate_tree
@@ -155,8 +156,8 @@ def parse_text(
                 parent=parent.slug,
             )
             parent.children.append(article.slug)
-        article.html = html
-        article.text = html_to_text(html)
+        article.html = clean_html(html)
+        article.text = html_to_text(article.html)
         article.code = "\n".join(section.code)
         article.headings = [Heading(level, anchor, text) for level, anchor, text in facts.headings]
         article.tables = facts.tables
@@ -262,6 +263,9 @@ def _trees(
             steps=steps,
             step_lines=step_lines,
         )
+        for node in tree.nodes:
+            node.html = clean_html(node.html)
+        tree.symptoms_html = clean_html(tree.symptoms_html)
         problems.extend(found)
         problems.extend(validate_tree(tree, checks))
         article.tree = tree.id

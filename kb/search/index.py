@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import hashlib
 import itertools
 import json
 import os
 import shutil
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -82,8 +84,33 @@ def current_link(data_dir: Path) -> Path | None:
 
 
 def current_generation(data_dir: Path) -> Path | None:
+    """The live generation if its table of contents is there (opened only by `usable`)."""
     target = current_link(data_dir)
-    return target if target is not None and whoosh_index.exists_in(target) else None
+    return target if target is not None and any(target.glob("_MAIN_*.toc")) else None
+
+
+def usable(generation: Path) -> bool:
+    """Whether the index opens and reads; a damaged one is to be rebuilt."""
+    failure: Exception | None = None
+    try:
+        ix = whoosh_index.open_dir(generation)
+        with ix.searcher() as searcher:
+            searcher.doc_count()
+        ix.close()
+        return True
+    except Exception as error:
+        failure = error
+    close_leaked_files(failure)
+    return False
+
+
+def close_leaked_files(failure: BaseException | None) -> None:
+    """Whoosh leaves a damaged index's files open when reading fails. They are freed with
+    the failure's traceback: drop it here, quietly, rather than warn at a random moment."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        del failure
+        gc.collect()
 
 
 def read_meta(generation: Path) -> dict:
@@ -164,7 +191,7 @@ def ensure(
     with _locked(data_dir):
         generation = current_generation(data_dir)
         meta = read_meta(generation) if generation else {}
-        if generation is None or meta.get("version") != SCHEMA_VERSION:
+        if generation is None or meta.get("version") != SCHEMA_VERSION or not usable(generation):
             return _build_locked(data_dir, library, progress, extra)
         wanted = {**library.digests, **extra_digests(extra)}
         indexed: dict[str, str] = meta.get("digests", {})

@@ -13,7 +13,7 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
 from kb.search.analysis import terms
-from kb.search.index import current_generation, current_link
+from kb.search.index import close_leaked_files, current_generation, current_link
 from kb.search.query import (
     CANDIDATES,
     FIELD_WEIGHTS,
@@ -53,8 +53,9 @@ class Answer:
 class SearchService:
     """One per app process; each thread keeps its own Whoosh searcher and refreshes it."""
 
-    def __init__(self, data_dir: Path, synonyms: list):
+    def __init__(self, data_dir: Path, synonyms: list, repair=None):
         self.data_dir = Path(data_dir)
+        self.repair = repair  # rebuilds a missing or damaged index
         self.synonyms = synonyms
         self.vocabulary = {w for group in synonyms for phrase in group for w in phrase}
         self._local = threading.local()
@@ -91,17 +92,26 @@ class SearchService:
         answer = Answer(query=text)
         if not text:
             return answer
-        for attempt in (1, 2):
+        for attempt in (1, 2, 3):
+            failure: Exception | None = None
             try:
                 searcher = self._searcher()
                 if searcher is None:
-                    return answer
+                    if self.repair is None or attempt == 3:
+                        return answer
+                    raise FileNotFoundError("no search index")
                 return self._search(searcher, text, limit, answer)
-            except (OSError, EOFError, KeyError, ValueError):
-                # The generation this thread had open was swapped and pruned: reopen once.
-                self._forget()
-                if attempt == 2:
+            except Exception as error:
+                if attempt == 3:
                     raise
+                failure = error
+            # First: the generation this thread had open was swapped and pruned, so
+            # reopen. Then: the index is gone or damaged, so rebuild it.
+            self._forget()
+            close_leaked_files(failure)
+            if attempt == 2 and self.repair is not None:
+                log.warning("search index unusable; rebuilding it")
+                self.repair()
         return answer
 
     def _search(self, searcher: Searcher, text: str, limit: int, answer: Answer) -> Answer:

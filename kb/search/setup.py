@@ -30,9 +30,31 @@ def init_app(app: Flask) -> None:
     data_dir = Path(app.config["KB_DATA_DIR"])
     with app.app_context():
         library = get_library()
-    index.ensure(data_dir, library, extra=_extra(app))
+    if library.unreadable and index.current_generation(data_dir) is not None:
+        # A file that cannot be parsed would drop its pages from search: keep the last
+        # good index and say so (log, /health/ready) until the content is fixed.
+        log.error(
+            "content files unreadable, keeping the last good search index: %s", library.unreadable
+        )
+    else:
+        build_or_repair(app)
     synonyms = load_synonyms(Path(app.config["KB_CONTENT_DIR"]))
-    app.extensions["kb.search"] = SearchService(data_dir, synonyms)
+    app.extensions["kb.search"] = SearchService(
+        data_dir, synonyms, repair=lambda: build_or_repair(app, force=True)
+    )
+
+
+def build_or_repair(app: Flask, force: bool = False) -> None:
+    """Bring the index up to date; a damaged one is rebuilt from scratch, never fatal."""
+    data_dir = Path(app.config["KB_DATA_DIR"])
+    library = app.extensions["kb.library"]
+    if not force:
+        try:
+            index.ensure(data_dir, library, extra=_extra(app))
+            return
+        except Exception:
+            log.exception("search index damaged; rebuilding it")
+    index.build(data_dir, library, extra=_extra(app))
 
 
 def refresh_contacts(app: Flask) -> None:

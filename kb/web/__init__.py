@@ -5,12 +5,15 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_wtf.csrf import CSRFProtect
 
-from kb.web import api, assets, auth, contacts, diagnose, errors, pages, search
+from kb import observe
+from kb.web import api, assets, auth, contacts, diagnose, errors, health, pages, search
 
 csrf = CSRFProtect()
 
 
 def init_app(app: Flask) -> None:
+    observe.init_app(app)
+    app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(assets.bp)

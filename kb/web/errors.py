@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -16,7 +17,13 @@ def wants_json() -> bool:
 
 def _render(status: int, title: str, message: str):
     if wants_json():
-        return jsonify({"error": title, "message": message, "status": status}), status
+        body = {
+            "error": title,
+            "message": message,
+            "status": status,
+            "request_id": g.get("request_id"),
+        }
+        return jsonify(body), status
     try:
         return render_template("error.html", status=status, title=title, message=message), status
     except Exception:  # the error page itself failing must still not show a trace
@@ -30,6 +37,16 @@ def init_app(app: Flask) -> None:
         if error.code == 404:
             return _render(404, "Not found", "There is no page at this address.")
         return _render(error.code or 500, error.name, error.description or "")
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error: OperationalError):
+        log.error("database unavailable on %s %s: %s", request.method, request.path, error.orig)
+        return _render(
+            503,
+            "Database unavailable",
+            "The database cannot be reached right now; try again shortly. "
+            "Runbook pages and search still work.",
+        )
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

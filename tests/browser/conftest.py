@@ -56,11 +56,17 @@ def live_server(tmp_path_factory, simulator_process):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield app, f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+    app.extensions["kb.db"].dispose()
     shutil.rmtree(data, ignore_errors=True)
 
 
 @pytest.fixture
 def base(live_server):
-    return live_server
+    return live_server[1]
+
+
+@pytest.fixture
+def live_app(live_server):
+    return live_server[0]

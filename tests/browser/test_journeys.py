@@ -95,3 +95,42 @@ def test_check_everything_from_the_home_page(page, base, simulator_process):
         expect(page.locator(".check-list")).to_contain_text("used_percent (92.4) < 85")
     finally:
         simulator_process.mode("healthy")
+
+
+def test_login_fill_a_missing_phone_and_see_it_in_history(page, base, live_app):
+    from sqlmodel import Session, select
+
+    from kb.auth.model import User
+    from kb.auth.service import create_user
+
+    with Session(live_app.extensions["kb.db"]) as session:
+        if not session.exec(select(User).where(User.username == "editor")).first():
+            create_user(
+                session=session, username="editor", password="correct horse battery", role="editor"
+            )
+
+    page.goto(base + "/contacts")
+    devops = page.locator(".contact-card", has_text="DevOps")
+    expect(devops.locator(".missing-flag", has_text="needs a real phone")).to_be_visible()
+
+    page.get_by_role("link", name="Log in").click()
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Log in").click()
+
+    page.goto(base + "/contacts")
+    devops.get_by_role("link", name="Edit").click()
+    page.get_by_label("Name").fill("Bea Ngono")
+    page.get_by_label("Phone", exact=True).fill("6 71 23 45 67")
+    page.get_by_role("button", name="Save").click()
+
+    devops = page.locator(".contact-card", has_text="DevOps")
+    expect(devops).to_contain_text("+237 6 71 23 45 67")
+    expect(devops.locator("a[href='tel:+237671234567']")).to_be_visible()
+    expect(devops.locator(".missing-flag")).to_have_count(0)
+
+    devops.get_by_role("link", name="History").click()
+    expect(page.locator(".history .change").first).to_contain_text("update by editor")
+    expect(
+        page.locator(".history .change").first.locator("ins", has_text="+237671234567")
+    ).to_be_visible()

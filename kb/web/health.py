@@ -1,0 +1,86 @@
+"""The KB's own health, in the shapes its runbook expects of the customer's API."""
+
+from __future__ import annotations
+
+import resource
+import time
+from pathlib import Path
+
+from flask import Blueprint, current_app, jsonify
+from sqlalchemy import text
+
+from kb.search.index import current_generation
+
+bp = Blueprint("health", __name__)
+STARTED = time.monotonic()
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as package_version
+
+    try:
+        return package_version("kb")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+@bp.get("/health")
+def health():
+    return jsonify(
+        {"status": "ok", "version": version(), "uptime": int(time.monotonic() - STARTED)}
+    )
+
+
+def _database() -> str:
+    try:
+        with current_app.extensions["kb.db"].connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return "ok"
+    except Exception:
+        current_app.logger.warning("readiness: database unreachable", exc_info=True)
+        return "error"
+
+
+def _index() -> str:
+    data_dir = Path(current_app.config["KB_DATA_DIR"])
+    if current_generation(data_dir) is not None:
+        return "ok"
+    lock = data_dir / "search" / "build.lock"
+    return "building" if lock.exists() else "error"
+
+
+@bp.get("/health/ready")
+def ready():
+    library = current_app.extensions["kb.library"]
+    checks = {"database": _database(), "index": _index()}
+    body = {
+        "status": "ok" if all(v == "ok" for v in checks.values()) else "degraded",
+        "checks": checks,
+    }
+    if library.unreadable:
+        # Still serving (the last good index, the readable files): report, don't go dark.
+        body["content"] = {"status": "error", "unreadable": library.unreadable}
+    return jsonify(body), 200 if body["status"] == "ok" else 503
+
+
+def _memory() -> dict:
+    rss_mb = 0.0
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+        rss_mb = pages * resource.getpagesize() / 1024 / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"rss_mb": round(rss_mb, 1), "peak_rss_mb": round(peak_mb, 1)}
+
+
+@bp.get("/health/metrics")
+def metrics():
+    return jsonify(
+        {
+            "uptime": int(time.monotonic() - STARTED),
+            "memory": _memory(),
+            "requests": current_app.extensions["kb.counters"].snapshot(),
+        }
+    )
