@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kb import config as settings
 
@@ -28,4 +29,8 @@ def create_app(config: dict | None = None) -> Flask:
     checks.init_app(app)
     init_web(app)
     cli.init_app(app)
+    if app.config.get("KB_TRUST_PROXY"):
+        # Behind a load balancer: believe its X-Forwarded-For/Proto (one hop), so
+        # cookies are Secure under HTTPS and rate limits see the real client.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     return app

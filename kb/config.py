@@ -38,6 +38,11 @@ def settings_from_env(instance_path: str) -> dict:
         "KB_PUBLIC_READ": (os.environ.get("KB_PUBLIC_READ") or "true").strip().lower()
         not in ("0", "false", "no"),
         "KB_CONTACT_STALE_DAYS": int(os.environ.get("KB_CONTACT_STALE_DAYS") or 90),
+        "KB_TRUST_PROXY": (os.environ.get("KB_TRUST_PROXY") or "").strip().lower()
+        in ("1", "true", "yes"),
+        # Forms and JSON are small; the CSV import is capped at 512 KiB inside this.
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
     }
 
 
