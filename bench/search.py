@@ -14,15 +14,11 @@ Python client processes, which take CPU from the server on a small machine.
 from __future__ import annotations
 
 import argparse
-import json
-import multiprocessing
 import os
 import random
 import re
 import shutil
-import socket
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,6 +37,9 @@ from kb.search import index  # noqa: E402
 from kb.search.evaluate import load_judgements  # noqa: E402
 from kb.search.service import SearchService  # noqa: E402
 from kb.search.synonyms import load_synonyms  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from loadgen import client_name, free_port, percentiles, run_load  # noqa: E402
 
 SHARED = Path(os.environ.get("KB_SHARED_DIR") or ROOT.parent / "shared")
 COMMANDS = ["kubectl get pods", "railway logs -f", "psql -c 'select 1'", "redis-cli ping"]
@@ -119,11 +118,6 @@ def fixed_queries(library, count: int = 200) -> list[str]:
     return queries[:count]
 
 
-def percentiles(samples_ms: list[float]) -> tuple[float, float, float]:
-    cuts = statistics.quantiles(samples_ms, n=100, method="inclusive")
-    return cuts[49], cuts[94], cuts[98]
-
-
 def time_queries(run, queries: list[str], rounds: int = 3) -> list[float]:
     for query in queries[:20]:
         run(query)  # warm caches
@@ -161,91 +155,8 @@ def fts5(library, folder: Path):
     return run
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _load_worker(args) -> tuple[int, int, list[float]]:
-    base, paths, seconds = args
-    ok = errors = 0
-    latencies = []
-    deadline = time.monotonic() + seconds
-    with httpx.Client(base_url=base, timeout=10, trust_env=False) as client:
-        i = 0
-        while time.monotonic() < deadline:
-            path = paths[i % len(paths)]
-            i += 1
-            start = time.perf_counter()
-            try:
-                response = client.get(path)
-                if response.status_code == 200:
-                    ok += 1
-                else:
-                    errors += 1
-            except httpx.HTTPError:
-                errors += 1
-            latencies.append((time.perf_counter() - start) * 1000)
-    return ok, errors, latencies
-
-
-def wrk_load(base: str, paths: list[str], seconds: float, connections: int) -> dict:
-    """wrk (C, one thread) cycles through the paths: a client light enough not to steal
-    the server's CPU on a 2-core machine."""
-    script = "local paths = {" + ",".join(json.dumps(p) for p in paths) + "}\n"
-    script += (
-        "local i = 0\n"
-        "request = function()\n  i = i % #paths + 1\n"
-        "  return wrk.format('GET', paths[i])\nend\n"
-    )
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write(script)
-    try:
-        out = subprocess.run(
-            [
-                "wrk",
-                "-t1",
-                f"-c{connections}",
-                f"-d{int(seconds)}s",
-                "--latency",
-                "-s",
-                handle.name,
-                base,
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    finally:
-        os.unlink(handle.name)
-
-    def ms(label: str) -> float:
-        value = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)", out, re.M)
-        number, unit = float(value.group(1)), value.group(2)
-        return number / 1000 if unit == "us" else number * 1000 if unit == "s" else number
-
-    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    errors += int(non_2xx.group(1)) if non_2xx else 0
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    return {"rps": rps, "errors": errors, "p50": ms("50"), "p99": ms("99")}
-
-
-def load(base: str, paths: list[str], seconds: float, clients: int) -> dict:
-    with multiprocessing.get_context("spawn").Pool(clients) as pool:
-        parts = pool.map(
-            _load_worker, [(base, paths[i::clients] or paths, seconds) for i in range(clients)]
-        )
-    ok = sum(p[0] for p in parts)
-    errors = sum(p[1] for p in parts)
-    latencies = [ms for p in parts for ms in p[2]]
-    p50, _, p99 = percentiles(latencies)
-    return {"rps": ok / seconds, "errors": errors, "p50": p50, "p99": p99}
-
-
 def http_benchmark(content: Path, data: Path, queries: list[str], seconds: float) -> None:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "KB_CONTENT_DIR": str(content), "KB_DATA_DIR": str(data)}
     server = subprocess.Popen(
         [
@@ -280,14 +191,12 @@ def http_benchmark(content: Path, data: Path, queries: list[str], seconds: float
                 pass
             time.sleep(0.5)
         search_paths = [f"/api/search?log=0&q={quote(q)}" for q in queries]
-        runner = wrk_load if shutil.which("wrk") else load
-        static = runner(base, ["/static/kb.css"], seconds, 4)
-        search = runner(base, search_paths, seconds, 4)
+        static = run_load(base, ["/static/kb.css"], seconds)
+        search = run_load(base, search_paths, seconds)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    client = "wrk, 1 thread, 4 connections" if shutil.which("wrk") else "4 Python client processes"
-    print(f"\nHTTP, gunicorn -w 2 (sync), {client}, {seconds:.0f} s each, same machine:")
+    print(f"\nHTTP, gunicorn -w 2 (sync), {client_name()}, {seconds:.0f} s each, same machine:")
     print(f"{'endpoint':<28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for name, row in [("/static/kb.css (baseline)", static), ("/api/search (200 queries)", search)]:
         print(

@@ -47,6 +47,7 @@ def live_server(tmp_path_factory, simulator_process):
     data = tmp_path_factory.mktemp("browser-data")
     app = create_app(
         {
+            "TESTING": True,
             "KB_CONTENT_DIR": str(CONTENT),
             "KB_DATA_DIR": str(data),
             "KB_PROBE_ENVIRON": {"KB_TARGET_API_URL": simulator_process.url},
@@ -70,3 +71,25 @@ def base(live_server):
 @pytest.fixture
 def live_app(live_server):
     return live_server[0]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def phone_page(browser, request):
+    """A phone-sized page with JavaScript off; a screenshot is kept if the test fails."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        folder = Path("test-results")
+        folder.mkdir(exist_ok=True)
+        safe = "".join(ch if ch.isalnum() else "-" for ch in request.node.name)
+        page.screenshot(path=str(folder / f"{safe}.png"), full_page=True)
+    context.close()
