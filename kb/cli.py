@@ -49,7 +49,14 @@ def check_command(path: Path | None, strict: bool) -> None:
 def serve_command(host: str, port: int, workers: int, threads: int) -> None:
     from gunicorn.app.base import BaseApplication
 
-    app = _create_app()  # fail here, with the config error, before any worker starts
+    from kb import config as settings
+
+    # Check the settings here, so a bad one fails once with its message, before any
+    # worker starts; each worker then builds its own app (no connections shared by fork).
+    try:
+        settings.finish(settings.settings_from_env(Flask("kb").instance_path))
+    except settings.ConfigError as error:
+        raise click.ClickException(str(error)) from None
 
     class _Server(BaseApplication):
         def load_config(self) -> None:
@@ -61,7 +68,7 @@ def serve_command(host: str, port: int, workers: int, threads: int) -> None:
             self.cfg.set("accesslog", "-")
 
         def load(self) -> Flask:
-            return app
+            return _create_app()
 
     click.echo(f"kb: serving on http://{host}:{port}")
     _Server().run()

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from kb.content.library import Library
 from kb.content.model import Article
 from kb.content.parser import article_url
+from kb.search.analysis import terms
 
 KIND_ARTICLE = "article"
 KIND_TREE = "troubleshooting"
@@ -45,6 +46,7 @@ def article_document(library: Library, article: Article) -> dict:
         "headings": " ".join(h.text for h in article.headings),
         "body": article.text,
         "preview": article.text[:PREVIEW_CHARS],
+        "short": " ".join(terms(f"{title} . {symptoms}")),
         "source": article.source,
         "tree": tree.id if tree else "",
         "spell": " ".join([article.title, symptoms, article.text]),
@@ -94,6 +96,7 @@ def contact_document(contact) -> dict:
         "headings": "",
         "body": body,
         "preview": details,
+        "short": " ".join(terms(title)),
         "source": CONTACTS_SOURCE,
         "tree": "",
         "spell": details,

@@ -29,7 +29,7 @@ from kb.content.library import Library
 from kb.search.analysis import spelling_analyzer, text_analyzer
 from kb.search.documents import library_documents
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 KEEP_GENERATIONS = 2  # the live one and the one before, for readers still on it
 Progress = Callable[[int, int], None]
 
@@ -47,7 +47,8 @@ def schema() -> Schema:
         symptoms=TEXT(analyzer=text, stored=True),
         headings=TEXT(analyzer=text),
         body=TEXT(analyzer=text),  # code blocks included: commands are findable
-        preview=STORED(),  # the start of the body, for snippets: cheaper to load than all of it
+        preview=STORED(),
+        short=STORED(),  # title and symptoms as analysed terms, for phrase re-ranking  # the start of the body, for snippets: cheaper to load than all of it
         # Everything above in one field, title and symptoms repeated so they weigh more:
         # one posting list per query term instead of one per field keeps queries fast.
         all=TEXT(analyzer=text),

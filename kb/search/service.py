@@ -128,7 +128,7 @@ class SearchService:
         contained = self._containment(searcher, query_terms, sorted(h.docnum for h in hits))
         ranked = []
         for hit in hits:
-            short = terms(f"{hit.get('title', '')} . {hit.get('symptoms', '')}")
+            short = hit.get("short", "").split()
             factor = rerank_factor(
                 query_terms, contained.get(hit.docnum, set()), short, hit["kind"]
             )

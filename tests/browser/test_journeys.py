@@ -134,3 +134,10 @@ def test_login_fill_a_missing_phone_and_see_it_in_history(page, base, live_app):
     expect(
         page.locator(".history .change").first.locator("ins", has_text="+237671234567")
     ).to_be_visible()
+
+
+def test_contacts_filter_as_you_type(page, base):
+    page.goto(base + "/contacts")
+    page.get_by_label("Filter contacts").press_sequentially("railway", delay=10)
+    expect(page.locator(".contact-card:visible")).to_have_count(1)
+    expect(page.locator(".contact-card:visible")).to_contain_text("help.railway.app")

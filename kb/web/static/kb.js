@@ -87,9 +87,22 @@
     input.addEventListener("blur", function () { setTimeout(close, 200); });
   }
 
+  // Filter a list as you type (the form still filters on the server without JS).
+  function liveFilter(input) {
+    var items = document.querySelectorAll(input.getAttribute("data-filter"));
+    input.addEventListener("input", function () {
+      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      items.forEach(function (item) {
+        var text = item.textContent.toLowerCase();
+        item.hidden = !words.every(function (w) { return text.indexOf(w) !== -1; });
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     addCopyButtons();
     focusSearchOnSlash();
     document.querySelectorAll("input[data-suggest]").forEach(suggest);
+    document.querySelectorAll("input[data-filter]").forEach(liveFilter);
   });
 })();
