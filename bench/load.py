@@ -24,7 +24,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadgen import client_name, free_port, run_load  # noqa: E402
+from loadgen import client_name, free_port, run_load, wait_for_workers  # noqa: E402
 
 QUERIES = [
     "shift won't close", "503", "pg_dump", "rollback", "shfit wont clsoe", "OOM", "devops phone",
@@ -94,8 +94,7 @@ def main() -> None:
         try:
             wait_ready(f"http://127.0.0.1:{sim_port}/health")
             wait_ready(base + "/health/ready")
-            for _ in range(4):  # both workers warm
-                httpx.get(base + "/api/search?q=warm&log=0", trust_env=False, timeout=30)
+            wait_for_workers(base, 2)
             rows = [
                 ("/health (baseline)", ["/health"], "GET"),
                 ("/ (home page)", ["/"], "GET"),

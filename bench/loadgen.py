@@ -107,6 +107,20 @@ def load(base: str, paths: list[str], seconds: float, clients: int, method: str 
     return {"rps": ok / seconds, "errors": errors, "p50": p50, "p99": p99}
 
 
+def wait_for_workers(base: str, workers: int, seconds: float = 300) -> None:
+    """Until every worker answers: one still loading content would skew the figures."""
+    seen: set[int] = set()
+    deadline = time.monotonic() + seconds
+    while len(seen) < workers and time.monotonic() < deadline:
+        try:
+            with httpx.Client(trust_env=False, timeout=60) as client:  # a new connection each time
+                seen.add(client.get(base + "/health/metrics").json()["pid"])
+        except (httpx.HTTPError, ValueError, KeyError):
+            time.sleep(0.5)
+    if len(seen) < workers:
+        raise SystemExit(f"only {len(seen)} of {workers} workers came up")
+
+
 def run_load(
     base: str, paths: list[str], seconds: float, connections: int = 4, method: str = "GET"
 ) -> dict:

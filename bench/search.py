@@ -27,8 +27,6 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
 
-import httpx
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -39,7 +37,7 @@ from kb.search.service import SearchService  # noqa: E402
 from kb.search.synonyms import load_synonyms  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadgen import client_name, free_port, percentiles, run_load  # noqa: E402
+from loadgen import client_name, free_port, percentiles, run_load, wait_for_workers  # noqa: E402
 
 SHARED = Path(os.environ.get("KB_SHARED_DIR") or ROOT.parent / "shared")
 COMMANDS = ["kubectl get pods", "railway logs -f", "psql -c 'select 1'", "redis-cli ping"]
@@ -174,22 +172,12 @@ def http_benchmark(content: Path, data: Path, queries: list[str], seconds: float
         ],
         cwd=ROOT,
         env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 300
-        probe = base + "/api/search?q=x&log=0"
-        while time.monotonic() < deadline:
-            # Both workers parse the content at start; ready when a burst all succeeds.
-            try:
-                codes = [
-                    httpx.get(probe, timeout=30, trust_env=False).status_code for _ in range(4)
-                ]
-                if codes == [200] * 4:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
+        wait_for_workers(base, 2)
         search_paths = [f"/api/search?log=0&q={quote(q)}" for q in queries]
         static = run_load(base, ["/static/kb.css"], seconds)
         search = run_load(base, search_paths, seconds)

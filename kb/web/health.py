@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import resource
 import time
 from pathlib import Path
@@ -80,6 +81,7 @@ def metrics():
     return jsonify(
         {
             "uptime": int(time.monotonic() - STARTED),
+            "pid": os.getpid(),  # which worker answered: several run behind one address
             "memory": _memory(),
             "requests": current_app.extensions["kb.counters"].snapshot(),
         }
