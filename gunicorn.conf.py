@@ -17,8 +17,9 @@ preload_app = False
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
-max_requests = 5000  # recycle workers now and then: bounded memory over weeks
-max_requests_jitter = 500
+# No max_requests: a worker loads all content at start (seconds for thousands of
+# articles), so recycling it under load would cost more than it saves; the soak in
+# bench/load.py checks memory stays flat instead.
 limit_request_line = 8190
 limit_request_fields = 100
 accesslog = "-"
