@@ -155,7 +155,14 @@ def fts5(library, folder: Path):
 
 def http_benchmark(content: Path, data: Path, queries: list[str], seconds: float) -> None:
     port = free_port()
-    env = {**os.environ, "KB_CONTENT_DIR": str(content), "KB_DATA_DIR": str(data)}
+    # Sync workers, as plain `gunicorn -w 2` runs them (gunicorn.conf.py's default is 4
+    # threads each, which suits waiting on live checks better than CPU-bound search).
+    env = {
+        **os.environ,
+        "KB_CONTENT_DIR": str(content),
+        "KB_DATA_DIR": str(data),
+        "KB_THREADS": "1",
+    }
     server = subprocess.Popen(
         [
             sys.executable,

@@ -23,7 +23,7 @@ MAX_QUERY_CHARS = 500
 # Where a term counts most: a title or symptom naming it beats a mention in the body.
 FIELD_WEIGHTS = {"all": 1.0}  # the weighting lives in how documents fill `all`
 SYNONYM_WEIGHT = 0.6
-CANDIDATES = 20
+CANDIDATES = 12
 COORDINATION = 0.8  # how much matching all of the query's terms is worth over matching one
 PHRASE_BONUS = 0.5  # the query as a phrase in the title or symptoms
 _WORD = re.compile(TOKEN_PATTERN)
