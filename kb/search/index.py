@@ -29,32 +29,28 @@ from kb.content.library import Library
 from kb.search.analysis import spelling_analyzer, text_analyzer
 from kb.search.documents import library_documents
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 KEEP_GENERATIONS = 2  # the live one and the one before, for readers still on it
 Progress = Callable[[int, int], None]
 
 
 def schema() -> Schema:
-    text = text_analyzer()
+    """One searched field (`all`) plus what results show; nothing is analysed twice."""
     return Schema(
         id=ID(unique=True, stored=True),
         kind=ID(stored=True),
+        source=ID(stored=True),  # per-file re-indexing deletes by it
+        # Title, aliases, symptoms, headings and body in one field, the important parts
+        # repeated so they weigh more: one posting list per query term keeps queries fast.
+        all=TEXT(analyzer=text_analyzer()),
+        spell=TEXT(analyzer=spelling_analyzer()),  # unstemmed words for "did you mean"
         url=STORED(),
-        title=TEXT(analyzer=text, stored=True),
-        display_title=STORED(),
+        title=STORED(),
         breadcrumb=STORED(),
-        aliases=TEXT(analyzer=text, stored=True),
-        symptoms=TEXT(analyzer=text, stored=True),
-        headings=TEXT(analyzer=text),
-        body=TEXT(analyzer=text),  # code blocks included: commands are findable
-        preview=STORED(),
-        short=STORED(),  # title and symptoms as analysed terms, for phrase re-ranking  # the start of the body, for snippets: cheaper to load than all of it
-        # Everything above in one field, title and symptoms repeated so they weigh more:
-        # one posting list per query term instead of one per field keeps queries fast.
-        all=TEXT(analyzer=text),
-        source=ID(stored=True),
+        symptoms=STORED(),
+        preview=STORED(),  # the start of the body, for snippets: cheaper to load than all of it
+        short=STORED(),  # title and symptoms as analysed terms, for phrase re-ranking
         tree=STORED(),
-        spell=TEXT(analyzer=spelling_analyzer()),
     )
 
 

@@ -20,8 +20,7 @@ from kb.search.analysis import TOKEN_PATTERN
 from kb.search.synonyms import Phrase as TermPhrase
 
 MAX_QUERY_CHARS = 500
-# Where a term counts most: a title or symptom naming it beats a mention in the body.
-FIELD_WEIGHTS = {"all": 1.0}  # the weighting lives in how documents fill `all`
+FIELD = "all"  # the one searched field; documents weight title and symptoms by repeating them
 SYNONYM_WEIGHT = 0.6
 CANDIDATES = 12
 COORDINATION = 0.8  # how much matching all of the query's terms is worth over matching one
@@ -41,28 +40,16 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def _term(term: str, boost: float) -> list[Query]:
-    # A sum over fields, not DisjunctionMax: Whoosh 2.7's DisMax matcher scores a document
-    # with whichever field matcher is ahead, so a body mention can tie a title match.
-    return [Term(field, term, boost=weight * boost) for field, weight in FIELD_WEIGHTS.items()]
-
-
 def retrieval_query(query_terms: list[str], alternatives: list[TermPhrase]) -> Query:
-    """Stage one: every query term and synonym, in every field, summed."""
+    """Stage one: every query term, and every synonym at a lower weight, summed."""
     if not query_terms:
         return NullQuery
-    parts: list[Query] = []
-    for term in dict.fromkeys(query_terms):
-        parts.extend(_term(term, 1.0))
+    parts: list[Query] = [Term(FIELD, term) for term in dict.fromkeys(query_terms)]
     for phrase in alternatives:
-        if len(phrase) == 1:
-            parts.extend(_term(phrase[0], SYNONYM_WEIGHT))
-        else:  # every word of a multi-word synonym, in the same field
-            weight = SYNONYM_WEIGHT / len(phrase)
-            parts.extend(
-                And([Term(field, word, boost=w * weight) for word in phrase])
-                for field, w in FIELD_WEIGHTS.items()
-            )
+        # every word of a multi-word synonym must be there ("out of memory")
+        weight = SYNONYM_WEIGHT / len(phrase)
+        words_ = [Term(FIELD, word, boost=weight) for word in phrase]
+        parts.append(words_[0] if len(words_) == 1 else And(words_))
     return Or(parts)
 
 

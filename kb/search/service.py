@@ -16,7 +16,7 @@ from kb.search.analysis import terms
 from kb.search.index import close_leaked_files, current_generation, current_link
 from kb.search.query import (
     CANDIDATES,
-    FIELD_WEIGHTS,
+    FIELD,
     clean,
     rerank_factor,
     retrieval_query,
@@ -139,7 +139,7 @@ class SearchService:
             answer.results.append(
                 Result(
                     id=hit["id"],
-                    title=hit.get("display_title") or hit["title"],
+                    title=hit["title"],
                     url=hit["url"],
                     kind=hit["kind"],
                     snippet=self._snippet(hit, highlight_terms),
@@ -157,7 +157,7 @@ class SearchService:
         reader = searcher.reader()
 
         def cost(phrase) -> int:
-            frequencies = [reader.doc_frequency("all", term) for term in phrase]
+            frequencies = [reader.doc_frequency(FIELD, term) for term in phrase]
             return min(frequencies) if len(phrase) > 1 else frequencies[0]
 
         present = [(cost(p), p) for p in phrases]
@@ -170,7 +170,7 @@ class SearchService:
         found: dict[int, set[str]] = {}
         for term in dict.fromkeys(query_terms):
             try:
-                postings = searcher.reader().postings("all", term)
+                postings = searcher.reader().postings(FIELD, term)
             except TermNotFound:
                 continue
             for docnum in docnums:
@@ -206,7 +206,7 @@ class SearchService:
             if len(lowered) < 4 or not lowered.isalpha() or not word_terms:
                 continue
             if lowered in self.vocabulary or any(
-                reader.doc_frequency(name, term) for term in word_terms for name in FIELD_WEIGHTS
+                reader.doc_frequency(FIELD, term) for term in word_terms
             ):
                 continue
             swapped = [
