@@ -128,17 +128,17 @@ def simulate_command(host: str, port: int, mode: str) -> None:
 
 
 def _contact_docs(config: dict) -> dict:
-    from sqlmodel import Session
-
-    from kb.contacts.service import list_contacts
+    """The database's search documents, without building a whole app (and its index)."""
     from kb.db import import_models, make_engine, upgrade
-    from kb.search.documents import CONTACTS_SOURCE, contact_document
+    from kb.search.setup import database_documents
 
     import_models()
     engine = make_engine(config["KB_DATABASE_URL"])
     upgrade(engine, Path(config["KB_DATA_DIR"]))
-    with Session(engine) as session:
-        return {CONTACTS_SOURCE: [contact_document(c) for c in list_contacts(session=session)]}
+    try:
+        return database_documents(engine)
+    finally:
+        engine.dispose()
 
 
 COMMANDS = [check_command, serve_command, index_command, simulate_command]

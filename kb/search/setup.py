@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask, current_app
+from sqlalchemy.engine import Engine
 
 from kb.content_store import get_library
 from kb.search import index
@@ -16,14 +17,18 @@ from kb.search.synonyms import load_synonyms
 log = logging.getLogger(__name__)
 
 
-def _extra(app: Flask) -> dict[str, list[dict]]:
-    """Documents that live in the database rather than in content files."""
+def database_documents(engine: Engine) -> dict[str, list[dict]]:
+    """Documents that live in the database rather than in content files: the contacts."""
     from sqlmodel import Session
 
     from kb.contacts.service import list_contacts
 
-    with Session(app.extensions["kb.db"]) as session:
+    with Session(engine) as session:
         return {CONTACTS_SOURCE: [contact_document(c) for c in list_contacts(session=session)]}
+
+
+def _extra(app: Flask) -> dict[str, list[dict]]:
+    return database_documents(app.extensions["kb.db"])
 
 
 def init_app(app: Flask) -> None:
