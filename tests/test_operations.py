@@ -182,3 +182,16 @@ def test_the_database_going_away_gives_503_then_recovers(make_app):
         finally:
             app.extensions["kb.db"].dispose()
             relay.close()
+
+
+def test_readiness_says_building_only_while_a_build_holds_the_lock(make_app, tmp_path):
+    import fcntl
+
+    client = make_app().test_client()
+    shutil.rmtree(tmp_path / "data" / "search" / index.current_link(tmp_path / "data").name)
+    assert (
+        client.get("/health/ready").get_json()["checks"]["index"] == "error"
+    )  # lock file left over
+    with open(tmp_path / "data" / "search" / "build.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        assert client.get("/health/ready").get_json()["checks"]["index"] == "building"

@@ -71,6 +71,20 @@ def _locked(data_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def building(data_dir: Path) -> bool:
+    """Whether some process holds the build lock right now (the file itself always stays)."""
+    path = search_dir(data_dir) / "build.lock"
+    if not path.exists():
+        return False
+    with open(path) as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
+
+
 def current_link(data_dir: Path) -> Path | None:
     """The folder `current` names, without opening it: cheap enough for every request."""
     link = search_dir(data_dir) / "current"

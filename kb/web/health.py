@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
-from kb.search.index import current_generation
+from kb.search.index import building, current_generation
 
 bp = Blueprint("health", __name__)
 STARTED = time.monotonic()
@@ -47,8 +47,7 @@ def _index() -> str:
     data_dir = Path(current_app.config["KB_DATA_DIR"])
     if current_generation(data_dir) is not None:
         return "ok"
-    lock = data_dir / "search" / "build.lock"
-    return "building" if lock.exists() else "error"
+    return "building" if building(data_dir) else "error"
 
 
 @bp.get("/health/ready")
