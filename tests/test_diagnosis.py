@@ -55,7 +55,8 @@ def test_answers_walk_on_to_escalation_with_on_call_first(probe_app, simulator):
     assert state["status"] == "escalated"
     roles = [c["role"] for c in state["step"]["contacts"]]
     assert roles[:3] == ["On-Call", "DevOps", "Lead Developer"]
-    assert state["step"]["contacts"][0]["phone"] == ""  # +237XXXXXXXXX is a placeholder
+    assert state["step"]["contacts"][0]["phone"] is None  # +237XXXXXXXXX is a placeholder
+    assert state["step"]["contacts"][0]["missing"] == ["name", "phone"]
 
 
 def test_vendor_escalation_lists_the_vendor_first(probe_app, simulator):

@@ -6,8 +6,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from kb.checks.catalog import load_catalog
-from kb.checks.flight import ProbeFlights, RateLimiter
+from kb.checks.flight import ProbeFlights
 from kb.checks.runner import ERROR, FAIL, PASS, SKIPPED, run_probe
+from kb.ratelimit import RateLimiter
 from tests.conftest import CONTENT, write
 
 PROBES = """

@@ -8,8 +8,9 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from kb.checks.catalog import Catalog, load_catalog
-from kb.checks.flight import ProbeFlights, RateLimiter
+from kb.checks.flight import ProbeFlights
 from kb.checks.runner import SKIPPED, ProbeResult, run_many, run_probe
+from kb.ratelimit import RateLimiter
 
 
 class ProbeService:

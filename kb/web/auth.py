@@ -28,8 +28,8 @@ from flask.sessions import SecureCookieSessionInterface
 
 from kb.auth.model import User
 from kb.auth.service import authenticate, user_for_token
-from kb.checks.flight import RateLimiter
 from kb.db import get_session
+from kb.ratelimit import RateLimiter
 
 bp = Blueprint("auth", __name__)
 

@@ -16,6 +16,7 @@ from kb.diagnosis import engine, store, triage
 from kb.diagnosis.diagram import render_svg
 from kb.diagnosis.escalation import escalation
 from kb.diagnosis.export import timeline_markdown
+from kb.web.contacts import contact_json
 
 bp = Blueprint("diagnose", __name__)
 
@@ -65,7 +66,7 @@ def step_state(walk: engine.Walk) -> dict:
             "id": visit.node,
             "kind": "end",
             "note": visit.note,
-            "contacts": [c.__dict__ for c in contacts],
+            "contacts": [contact_json(c) for c in contacts],
         }
     node = walk.node
     options = engine.options(walk)
