@@ -78,10 +78,6 @@ def init_app(app: Flask) -> None:
     app.teardown_appcontext(_close_session)
 
 
-def get_engine() -> Engine:
-    return current_app.extensions["kb.db"]
-
-
 def get_session() -> Session:
     """A session for this request, closed at teardown."""
     if "db_session" not in g:

@@ -64,19 +64,6 @@ class ProbeResult:
             "conditions": [c.__dict__ for c in self.conditions],
         }
 
-    @classmethod
-    def from_dict(cls, data: dict) -> ProbeResult:
-        conditions = [ConditionResult(**c) for c in data.get("conditions", [])]
-        return cls(
-            probe=data["id"],
-            outcome=data["outcome"],
-            detail=data.get("detail", ""),
-            ms=data.get("ms", 0),
-            status=data.get("status"),
-            conditions=conditions,
-            at=data.get("at", ""),
-        )
-
 
 def _headers(probe: Probe, environ) -> tuple[dict[str, str], list[str]]:
     missing: list[str] = []

@@ -23,12 +23,6 @@ class Library:
     unreadable: list[str] = field(default_factory=list)  # files that could not be parsed at all
 
     @property
-    def digest(self) -> str:
-        """One hash of all content, so an index can tell it is stale."""
-        joined = "\n".join(f"{s}:{d}" for s, d in sorted(self.digests.items()))
-        return hashlib.sha256(joined.encode()).hexdigest()
-
-    @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
 

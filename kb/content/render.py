@@ -56,7 +56,6 @@ class RawStep:
 @dataclass
 class Facts:
     title_text: str = ""
-    title_html: str = ""
     headings: list[tuple[int, str, str]] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
     symptoms: str | None = None
@@ -94,7 +93,6 @@ class _StructureProcessor(Treeprocessor):
         if job.strip_heading and len(root) and root[0].tag in ("h1", "h2", "h3"):
             heading = root[0]
             facts.title_text = self._fragment_text(heading)
-            facts.title_html = self._inner_html(heading)
             root.remove(heading)
         # A closing `---` separates sections in a long runbook; on its own page it is noise.
         while len(root) and root[-1].tag == "hr":

@@ -20,7 +20,6 @@ _RESOLVED = re.compile(r"^resolved\b\s*[:—–-]?\s*(.*)$", re.IGNORECASE)
 _ESCALATE = re.compile(r"^escalate\b\s*(?:to\b|[:—–-])?\s*(.*)$", re.IGNORECASE)
 _NEXT = re.compile(r"^(?:next|continue)\b", re.IGNORECASE)
 _OUTCOME = re.compile(r"^(pass|fail|error)\b\s*[:(]?\s*([\w.-]*)\s*\)?\s*$", re.IGNORECASE)
-CHECK_OUTCOMES = ("pass", "fail", "error")
 
 
 def node_id(number: int) -> str:

@@ -228,12 +228,3 @@ def _update(
             writer.add_document(**document)
     writer.commit()
     ix.close()
-
-
-def is_stale(data_dir: Path, library: Library, extra: Extra | None = None) -> bool:
-    generation = current_generation(data_dir)
-    if generation is None:
-        return True
-    meta = read_meta(generation)
-    wanted = {**library.digests, **extra_digests(extra)}
-    return meta.get("version") != SCHEMA_VERSION or meta.get("digests") != wanted
