@@ -68,7 +68,7 @@ def test_article_page_has_toc_and_prev_next(client):
 
 def test_code_blocks_are_highlighted_with_their_language(client):
     page = client.get("/a/alcom-v3-runbook/32-railway-cli").get_data(as_text=True)
-    assert "language-bash highlight" in page
+    assert 'class="language-bash"' in page and '<span class="' in page
     assert "railway logs -f" in re.sub(r"<[^>]+>", "", page)
 
 

@@ -44,6 +44,20 @@ class Library:
     def children(self, article: Article) -> list[Article]:
         return [self.articles[c] for c in article.children if c in self.articles]
 
+    def descendants(self, article: Article) -> list[Article]:
+        found: list[Article] = []
+        for child in self.children(article):
+            found.append(child)
+            found.extend(self.descendants(child))
+        return found
+
+    def whole_html(self, article: Article) -> str:
+        """An article with its subsections under their headings, as GitHub shows the file."""
+        parts = [article.html]
+        for section in self.descendants(article):
+            parts.extend((section.heading_html, section.html))
+        return "\n".join(parts)
+
     def neighbours(self, article: Article) -> tuple[Article | None, Article | None]:
         index = self.order.index(article.slug)
         before = self.articles[self.order[index - 1]] if index > 0 else None
@@ -103,7 +117,10 @@ def load_library(root: Path, checks: set[str] | None = None) -> Library:
     def resolve_external(source: str, href: str) -> str | None:
         path, _, fragment = href.partition("#")
         path = path.split("?", 1)[0]
-        target = join_link(source, path)
+        target = _page_source(join_link(source, path), tables)
+        if target not in tables and not path.endswith(".md"):
+            # Hugo serves `a/b.md` at `a/b/`, and its links are relative to that URL.
+            target = _page_source(join_link(source[:-3] + "/index.md", path or "."), tables)
         if target in tables:
             if not fragment:
                 return article_url(roots[target])
@@ -129,6 +146,17 @@ def load_library(root: Path, checks: set[str] | None = None) -> Library:
             continue
         _add_document(library, document)
     return library
+
+
+def _page_source(target: str, pages: dict) -> str:
+    """A link's file, also when written Hugo's way: without `.md`, or naming a folder."""
+    if target in pages or target.endswith(".md"):
+        return target
+    stem = target.rstrip("/")
+    for candidate in (f"{stem}.md", f"{stem}/_index.md", f"{stem}/index.md", f"{stem}/README.md"):
+        if candidate in pages:
+            return candidate
+    return target
 
 
 def _add_document(library: Library, document: Document) -> None:

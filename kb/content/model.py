@@ -51,7 +51,8 @@ class Article:
     level: int  # 0 for a file's own page, then 1-3 for its H1-H3 sections
     source: str  # path relative to the content root, with forward slashes
     line: int
-    html: str = ""
+    html: str = ""  # its own text, without its subsections
+    heading_html: str = ""  # its heading as the file shows it (`<h2 id=…>…</h2>`)
     text: str = ""
     code: str = ""  # commands and code blocks, indexed apart so identifiers stay whole
     headings: list[Heading] = field(default_factory=list)

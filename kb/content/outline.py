@@ -1,35 +1,43 @@
-"""Split a Markdown file into front matter and heading sections, with line numbers.
+"""Split a Markdown file into front matter and heading sections, from its token stream.
 
-Python-Markdown keeps no source positions, so the one line-aware pass happens here:
-it decides where articles start (ATX headings H1-H3 outside code fences) and which
-line each heading is on. Everything inside a section is left to Python-Markdown.
+The file is parsed once; markdown-it's source maps give every heading its line. A section
+starts at each top-level H1-H3 (setext or ATX); headings inside code, HTML blocks,
+`<details>`, lists or quotes stay inside their section, as they do on GitHub's page.
+Every heading gets GitHub's anchor as its `id`, in document order.
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass, field
 
 import yaml
+from markdown_it.token import Token
 
-from kb.content.model import ContentError
-from kb.content.slugs import Slugger, heading_text
+from kb.content.markdown import parse
+from kb.content.model import ContentError, Problem
+from kb.content.slugs import Slugger, inline_text
 
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
-_REFDEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*\S")
 _FRONT_MATTER = {"---": "---", "+++": "+++"}
+# Hugo links: `{{< ref "x.md" >}}` and `relref` resolve like `x.md`; other shortcodes stay.
+_REF_SHORTCODE = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s+\"?([^\"\s>%}]+)\"?\s*[>%]\}\}")
+_SHORTCODE = re.compile(r"\{\{[<%]\s*/?\s*([\w.-]+)")
+_DETAILS_OPEN = re.compile(r"<details\b", re.IGNORECASE)
+_DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
+_TOML_LINE = re.compile(r"\(at line (\d+)")
 
 
 @dataclass
 class Section:
     level: int  # 0 for the part before the first section heading
-    title: str  # heading text with inline Markdown stripped
+    title: str  # the heading's text as a reader sees it
     anchor: str
     line: int  # 1-based line of the heading (of the first body line for level 0)
-    lines: list[str] = field(default_factory=list)  # heading line included
-    inner_anchors: list[str] = field(default_factory=list)  # H4-H6 inside, in order
-    code: list[str] = field(default_factory=list)  # contents of its fenced blocks
+    tokens: list[Token] = field(default_factory=list)  # the heading's own tokens excluded
+    heading: list[Token] = field(default_factory=list)  # heading_open, inline, heading_close
+    inner_anchors: list[str] = field(default_factory=list)  # other headings inside, in order
+    code: list[str] = field(default_factory=list)  # contents of its code blocks
 
 
 @dataclass
@@ -38,108 +46,145 @@ class Outline:
     title: str | None  # the H1 that titles the whole file, if there is one
     title_line: int
     title_anchor: str
+    title_heading: list[Token]  # the title's heading tokens, if the file has a title H1
     sections: list[Section]
-    refdefs: list[str]  # reference-style link definitions, shared by all sections
     anchors: dict[str, int]  # every heading anchor in the file -> its line
+    env: dict  # markdown-it's per-document state: reference links, footnotes
+    lines: list[str]  # the file's lines, for messages that point inside a block
+    offset: int  # lines taken by front matter, to turn token maps into file lines
+    problems: list[Problem] = field(default_factory=list)
 
 
-def split_front_matter(text: str, source: str) -> tuple[dict, list[str], int]:
-    """Return (meta, remaining lines, number of lines consumed)."""
+def split_front_matter(text: str, source: str) -> tuple[dict, str, int]:
+    """Return (meta, the rest of the text, number of lines consumed)."""
     lines = text.split("\n")
     opener = lines[0].strip() if lines else ""
     if opener not in _FRONT_MATTER:
-        return {}, lines, 0
+        return {}, text, 0
     closer = _FRONT_MATTER[opener]
     for end in range(1, len(lines)):
         closing = lines[end].strip()
         if closing == closer or (opener == "---" and closing == "..."):
             break
     else:
-        return {}, lines, 0  # a lone rule at the top, not front matter
+        return {}, text, 0  # a lone rule at the top, not front matter
     body = "\n".join(lines[1:end])
-    meta: object = {}
-    if opener == "---":
-        try:
-            meta = yaml.safe_load(body) or {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = 2 + (mark.line if mark else 0)
-            reason = getattr(exc, "problem", None) or "invalid YAML"
-            raise ContentError(source, line, f"front matter is not valid YAML: {reason}") from None
-    # TOML front matter (Hugo's +++) is skipped rather than parsed: nothing we use lives there.
-    if not isinstance(meta, dict):
-        meta = {}
-    return meta, lines[end + 1 :], end + 1
+    meta = _load_yaml(body, source) if opener == "---" else _load_toml(body, source)
+    return (meta if isinstance(meta, dict) else {}), "\n".join(lines[end + 1 :]), end + 1
+
+
+def _load_yaml(body: str, source: str) -> object:
+    try:
+        return yaml.safe_load(body) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = 2 + (mark.line if mark else 0)
+        reason = getattr(exc, "problem", None) or "invalid YAML"
+        raise ContentError(source, line, f"front matter is not valid YAML: {reason}") from None
+
+
+def _load_toml(body: str, source: str) -> object:
+    """Hugo's `+++` front matter."""
+    try:
+        return tomllib.loads(body)
+    except tomllib.TOMLDecodeError as exc:
+        found = _TOML_LINE.search(str(exc))
+        # tomllib says "at end of document" for an error on the last line.
+        line = 1 + (int(found.group(1)) if found else body.count("\n") + 1)
+        reason = str(exc).split(" (at ")[0]
+        raise ContentError(source, line, f"front matter is not valid TOML: {reason}") from None
+
+
+def _shortcodes(body: str, source: str, offset: int) -> tuple[str, list[Problem]]:
+    """Hugo ref shortcodes become plain links; every other kind is warned about once."""
+    body = _REF_SHORTCODE.sub(lambda m: m.group(1), body)
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    if "{{" not in body:
+        return body, problems
+    for number, line in enumerate(body.split("\n"), start=offset + 1):
+        for match in _SHORTCODE.finditer(line):
+            kind = match.group(1)
+            if kind not in seen:
+                seen.add(kind)
+                problems.append(
+                    Problem(
+                        source,
+                        number,
+                        f"Hugo shortcode '{kind}' is shown as written",
+                        severity="warning",
+                    )
+                )
+    return body, problems
 
 
 def outline(text: str, source: str) -> Outline:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
-    meta, lines, offset = split_front_matter(text, source)
+    meta, body, offset = split_front_matter(text, source)
+    body, problems = _shortcodes(body, source, offset)
+    env: dict = {}
+    tokens = parse(body, env)
     slugger = Slugger()
     anchors: dict[str, int] = {}
-    refdefs: list[str] = []
     sections = [Section(level=0, title="", anchor="", line=offset + 1)]
     title: str | None = None
     title_line = 0
     title_anchor = ""
-    fence: tuple[str, int] | None = None  # (fence char, length) while inside one
-    code_lines: list[str] = []
+    title_heading: list[Token] = []
+    details = 0  # how many <details> are open around the current token
+    skip_until = -1  # index of the heading_close of a heading that opened a section
 
-    for index, line in enumerate(lines):
-        number = offset + index + 1
+    for index, token in enumerate(tokens):
+        if index <= skip_until:
+            continue
         current = sections[-1]
-        fence_match = _FENCE.match(line)
-        if fence is not None:
-            closes = (
-                fence_match
-                and fence_match.group(2)[0] == fence[0]
-                and len(fence_match.group(2)) >= fence[1]
-                and not line[fence_match.end() :].strip()
-            )
-            if closes:
-                fence = None
-                current.code.append("\n".join(code_lines))
-                code_lines = []
-                current.lines.append(line)
-                continue
-            code_lines.append(line)
-            current.lines.append(line)
+        if token.type == "html_block":
+            details += len(_DETAILS_OPEN.findall(token.content))
+            details = max(0, details - len(_DETAILS_CLOSE.findall(token.content)))
+        elif token.type in ("fence", "code_block"):
+            current.code.append(token.content.rstrip("\n"))
+        if token.type != "heading_open":
+            current.tokens.append(token)
             continue
-        if fence_match:
-            fence = (fence_match.group(2)[0], len(fence_match.group(2)))
-            current.lines.append(line)
-            continue
-        if _REFDEF.match(line):
-            refdefs.append(line.strip())
-        heading = _ATX.match(line)
-        if not heading:
-            current.lines.append(line)
-            continue
-        level = len(heading.group(1))
-        raw = (heading.group(2) or "").strip()
-        plain = heading_text(raw)
+        number = offset + (token.map[0] if token.map else 0) + 1
+        plain = inline_text(tokens[index + 1])
         anchor = slugger.unique(plain)
         anchors.setdefault(anchor, number)
-        decorative = not any(ch.isalnum() for ch in plain)
-        if level >= 4 or decorative:
+        token.attrSet("id", anchor)
+        level = int(token.tag[1])
+        opens_section = (
+            level <= 3 and token.level == 0 and not details and any(c.isalnum() for c in plain)
+        )
+        if not opens_section:
             current.inner_anchors.append(anchor)
-            current.lines.append(line)
+            current.tokens.append(token)
             continue
+        skip_until = index + 2
         if level == 1 and title is None and len(sections) == 1:
             # The file's own title: its text stays with the file's page, not a section.
-            title, title_line, title_anchor = plain, number, anchor
-            current.lines.append("")  # keeps the section's lines aligned with the file's
+            title, title_line, title_anchor = " ".join(plain.split()), number, anchor
+            title_heading = tokens[index : index + 3]
             continue
-        sections.append(Section(level=level, title=plain, anchor=anchor, line=number, lines=[line]))
+        sections.append(
+            Section(
+                level=level,
+                title=" ".join(plain.split()),
+                anchor=anchor,
+                line=number,
+                heading=tokens[index : index + 3],
+            )
+        )
 
-    if fence is not None and code_lines:
-        sections[-1].code.append("\n".join(code_lines))
     return Outline(
         meta=meta,
         title=title,
         title_line=title_line,
         title_anchor=title_anchor,
+        title_heading=title_heading,
         sections=sections,
-        refdefs=refdefs,
         anchors=anchors,
+        env=env,
+        lines=text.split("\n"),
+        offset=offset,
+        problems=problems,
     )

@@ -6,19 +6,18 @@ import posixpath
 from collections.abc import Callable
 from pathlib import Path
 
+from kb.content.markdown import render_tokens
 from kb.content.model import Article, ContentError, Document, Heading, Link, Problem, Tree
 from kb.content.outline import Outline, outline
-from kb.content.render import (
+from kb.content.sanitize import clean_html
+from kb.content.slugs import path_slug
+from kb.content.structure import (
     SOLUTION_LABELS,
     SYMPTOM_LABELS,
     Facts,
     RawStep,
-    RenderJob,
-    new_renderer,
-    render,
+    SectionReader,
 )
-from kb.content.sanitize import clean_html
-from kb.content.slugs import path_slug
 from kb.content.text import html_to_text
 from kb.content.trees import build_tree, validate_tree
 
@@ -72,12 +71,12 @@ def _title_from_path(source: str) -> str:
 
 
 def _locate(lines: list[str], needle: str, first: int) -> int:
-    """The line a piece of source text is on, for messages; the section start if unsure."""
-    needle = needle.strip()
-    if needle:
-        for offset, line in enumerate(lines):
-            if needle in line:
-                return first + offset
+    """The line a link is on: its block's first line, or the line within it that holds it."""
+    for number in range(first, min(first + 200, len(lines) + 1)):
+        if needle in lines[number - 1]:
+            return number
+        if number > first and not lines[number - 1].strip():
+            break
     return first
 
 
@@ -99,7 +98,7 @@ def parse_text(
         raise ContentError(source, 1, "nesting too deep to parse") from None
     slug = doc_slug(source, outl.meta)
     anchors = anchor_table(outl, slug, reserved)
-    problems: list[Problem] = []
+    problems: list[Problem] = list(outl.problems)
     if not text.strip():
         return Document(source=source, articles=[], trees=[], problems=[], anchors={})
 
@@ -112,22 +111,15 @@ def parse_text(
             return href
         return resolve_external(source, href)
 
-    md, extension = new_renderer()
+    reader = SectionReader(env=outl.env, resolve=resolve, offset=outl.offset)
     articles: list[Article] = []
     facts_by_slug: dict[str, Facts] = {}
     stack: list[Article] = []
     for section in outl.sections:
-        job = RenderJob(
-            resolve=resolve,
-            inner_anchors=section.inner_anchors,
-            strip_heading=section.level > 0,
-        )
-        body = "\n".join([*section.lines, "", *outl.refdefs])
         try:
-            html = render(md, extension, body, job)
+            html, facts = reader.read(section.tokens, section.line)
         except RecursionError:
             raise ContentError(source, section.line, "nesting too deep to render") from None
-        facts = job.facts
         if section.level == 0:
             meta_title = outl.meta.get("title")
             title = str(meta_title).strip() if meta_title not in (None, "") else ""
@@ -148,7 +140,7 @@ def parse_text(
             parent = stack[-1] if stack else articles[0]
             article = Article(
                 slug=section_slug(slug, section.anchor, reserved),
-                title=facts.title_text or section.title,
+                title=section.title,
                 level=section.level,
                 source=source,
                 line=section.line,
@@ -157,15 +149,15 @@ def parse_text(
             )
             parent.children.append(article.slug)
         article.html = clean_html(html)
+        heading = section.heading if section.level else outl.title_heading
+        article.heading_html = clean_html(render_tokens(heading, outl.env)) if heading else ""
         article.text = html_to_text(article.html)
         article.code = "\n".join(section.code)
         article.headings = [Heading(level, anchor, text) for level, anchor, text in facts.headings]
         article.tables = facts.tables
-        first = section.line
-        for href in facts.links:
-            line = _locate(section.lines, f"({href}", first)
-            if line == first:
-                line = _locate(section.lines, href, first)
+        for href, line in facts.links:
+            found = _locate(outl.lines, f"({href}", line)
+            line = found if found != line else _locate(outl.lines, href, line)
             article.links.append(Link(href=href, line=line))
             if resolve(href) is None:
                 problems.append(Problem(source, line, f"broken link: {href}"))
@@ -174,7 +166,7 @@ def parse_text(
         stack.append(article)
 
     _section_aliases(outl.meta, articles, problems, source)
-    trees = _trees(articles, facts_by_slug, outl, problems, checks)
+    trees = _trees(articles, facts_by_slug, reader, problems, checks)
     return Document(
         source=source, articles=articles, trees=trees, problems=problems, anchors=anchors
     )
@@ -205,19 +197,10 @@ def _aliases(meta: dict) -> list[str]:
     return [str(a) for a in raw if isinstance(a, str | int)] if isinstance(raw, list) else []
 
 
-def _section_lines(outl: Outline, article: Article) -> tuple[list[str], int]:
-    for section in outl.sections:
-        if (section.level == 0 and article.level == 0) or (
-            section.level and section.anchor == article.anchor
-        ):
-            return section.lines, section.line
-    return [], article.line
-
-
 def _trees(
     articles: list[Article],
     facts: dict[str, Facts],
-    outl: Outline,
+    reader: SectionReader,
     problems: list[Problem],
     checks: set[str] | None,
 ) -> list[Tree]:
@@ -229,7 +212,7 @@ def _trees(
         children = [by_slug[c] for c in article.children]
         parent = by_slug.get(article.parent) if article.parent else None
         symptoms = (own.symptoms, own.symptoms_html) if own.symptoms is not None else None
-        steps, steps_from = own.steps, article
+        steps = own.steps
         if steps is None:
             symptom_child = next(
                 (c for c in children if c.title.lower().rstrip(":") in SYMPTOM_LABELS), None
@@ -244,14 +227,13 @@ def _trees(
             )
             if symptom_child and solution_child:
                 symptoms = (symptom_child.text, symptom_child.html)
-                steps, steps_from = _list_or_whole(facts[solution_child.slug], solution_child)
+                steps = _list_or_whole(reader, facts[solution_child.slug], solution_child)
         if steps is None and parent is not None and "common issues" in parent.title.lower():
             symptoms = symptoms or (own.intro, "")
-            steps, steps_from = _list_or_whole(own, article)
+            steps = _list_or_whole(reader, own, article)
         if steps is None or symptoms is None:
             continue
-        lines, first = _section_lines(outl, steps_from)
-        step_lines = _step_lines(lines, first, steps)
+        step_lines = [step.line or article.line for step in steps]
         tree, found = build_tree(
             tree_id=article.slug,
             title=_tree_title(article.title),
@@ -273,26 +255,12 @@ def _trees(
     return trees
 
 
-def _step_lines(lines: list[str], first: int, steps: list[RawStep]) -> list[int]:
-    """Each step's line, searching forward so steps stay in order."""
-    found, start = [], 0
-    for step in steps:
-        words = [w for w in step.text.split() if len(w) > 2][:2] or step.text.split()[:1]
-        line = first + start
-        for offset in range(start, len(lines)):
-            if all(w in lines[offset] for w in words):
-                line, start = first + offset, offset + 1
-                break
-        found.append(line)
-    return found
-
-
-def _list_or_whole(facts: Facts, article: Article) -> tuple[list[RawStep], Article]:
-    if facts.first_list:
-        return facts.first_list, article
+def _list_or_whole(reader: SectionReader, facts: Facts, article: Article) -> list[RawStep]:
+    if facts.first_list is not None:
+        return reader.steps(facts.first_list)
     if article.text:
-        return [RawStep(html=article.html, text=article.text)], article
-    return [], article
+        return [RawStep(html=article.html, text=article.text, line=article.line)]
+    return []
 
 
 def _tree_title(title: str) -> str:

@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
-import re
+import unicodedata
 
-from pymdownx.slugs import slugify
+from markdown_it.token import Token
 
-_github_slug = slugify(case="lower")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_INLINE_MARKS = re.compile(r"[*_`]+|<[^>]+>")
+_TEXT_TOKENS = {"text", "code_inline", "text_special"}
 
 
-def heading_text(raw: str) -> str:
-    """The text a reader sees for a heading written in Markdown: links, marks and tags gone."""
-    text = _LINK.sub(r"\1", raw)
-    text = _INLINE_MARKS.sub("", text)
-    return " ".join(text.split())
+def inline_text(token: Token) -> str:
+    """A heading's text as GitHub reads it for its anchor (the element's textContent):
+    code keeps its text, images and raw tags give none."""
+    parts: list[str] = []
+    for child in token.children or ():
+        if child.type in _TEXT_TOKENS:
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+    return "".join(parts).strip()
+
+
+def _kept(char: str) -> bool:
+    return char in " -_" or unicodedata.category(char)[0] in "LMN"
 
 
 def github_slug(text: str) -> str:
-    return _github_slug(text, "-")
+    """github-slugger's rule: lower-case, drop punctuation and symbols but `-` and `_`,
+    each space a `-` (so `6. Backup & Restore` gives `6-backup--restore`)."""
+    return "".join(c for c in text.lower() if _kept(c)).replace(" ", "-")
 
 
 def path_slug(path: str) -> str:

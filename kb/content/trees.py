@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 
 from kb.content.model import END_ESCALATE, END_RESOLVED, ENDS, Branch, Node, Problem, Tree
-from kb.content.render import BRANCH_ARROW, RawStep
+from kb.content.structure import BRANCH_ARROW, RawStep
 
 _STEP = re.compile(r"^(?:go\s+to\s+)?step\s+(\d+)\b", re.IGNORECASE)
 _RESOLVED = re.compile(r"^resolved\b\s*[:—–-]?\s*(.*)$", re.IGNORECASE)

@@ -12,8 +12,8 @@ bp = Blueprint("assets", __name__)
 
 @cache
 def pygments_css() -> str:
-    light = HtmlFormatter(style="friendly").get_style_defs(".highlight")
-    dark = HtmlFormatter(style="monokai").get_style_defs(".highlight")
+    light = HtmlFormatter(style="friendly").get_style_defs("pre code")
+    dark = HtmlFormatter(style="monokai").get_style_defs("pre code")
     return f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
 
 

@@ -40,8 +40,9 @@ def article(slug: str):
     return render_template(
         "article.html",
         article=found,
+        body=library.whole_html(found),
+        sections=library.descendants(found),
         breadcrumb=library.breadcrumb(found),
-        children=library.children(found),
         previous=previous,
         following=following,
         tree=library.tree_for(found),

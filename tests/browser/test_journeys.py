@@ -36,7 +36,7 @@ def test_slash_focuses_search_and_suggestions_appear(page, base):
 
 def test_code_blocks_get_copy_buttons(page, base):
     page.goto(base + "/a/alcom-v3-runbook/32-railway-cli")
-    expect(page.locator(".highlight .copy").first).to_have_text("Copy")
+    expect(page.locator(".code-block .copy").first).to_have_text("Copy")
 
 
 def test_pages_work_without_javascript_on_a_phone(browser, base):

@@ -4,9 +4,13 @@
 
   // Copy buttons on code blocks: one click from the runbook to the terminal.
   function addCopyButtons() {
-    document.querySelectorAll(".prose .highlight, .step .highlight").forEach(function (block) {
-      var code = block.querySelector("code");
+    document.querySelectorAll(".prose pre, .step pre").forEach(function (pre) {
+      var code = pre.querySelector("code");
       if (!code || !navigator.clipboard) return;
+      var block = document.createElement("div");
+      block.className = "code-block";
+      pre.parentNode.insertBefore(block, pre);
+      block.appendChild(pre);
       var button = document.createElement("button");
       button.type = "button";
       button.className = "copy";

@@ -1,0 +1,232 @@
+"""One section's tokens → its HTML and its structure (links, labelled blocks, steps, tables).
+
+Everything is read from markdown-it's syntax tree, never from HTML text, and every list
+item and link keeps the source line its token maps to, for `kb check` messages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from markdown_it.token import Token
+from markdown_it.tree import SyntaxTreeNode
+
+from kb.content.markdown import render_inline, render_tokens
+from kb.content.slugs import inline_text
+from kb.content.text import html_to_text
+
+LinkResolver = Callable[[str], str | None]
+
+_EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
+_LABEL = re.compile(r"^\s*([A-Za-z][A-Za-z ]{1,30}?)\s*:?\s*$")
+SYMPTOM_LABELS = {"symptoms", "symptom"}
+SOLUTION_LABELS = {
+    "solution",
+    "solutions",
+    "resolution",
+    "steps",
+    "diagnosis",
+    "fix",
+    "mitigation",
+    "troubleshooting",
+    "workaround",
+}
+BRANCH_ARROW = re.compile(r"\s*(?:→|->|=>)\s*")
+_LISTS = ("bullet_list", "ordered_list")
+
+
+def is_internal(href: str) -> bool:
+    return bool(href) and not _EXTERNAL.match(href)
+
+
+@dataclass
+class RawStep:
+    """A list item as found in the syntax tree, before it becomes a tree node."""
+
+    html: str
+    text: str
+    check: str | None = None
+    branches: list[str] = field(default_factory=list)  # each "label → target" as text
+    line: int = 0
+
+
+@dataclass
+class Facts:
+    headings: list[tuple[int, str, str]] = field(default_factory=list)
+    links: list[tuple[str, int]] = field(default_factory=list)  # (href as written, line)
+    symptoms: str | None = None
+    symptoms_html: str = ""
+    steps: list[RawStep] | None = None  # from a labelled Solution block
+    intro: str = ""  # first paragraph, as text
+    tables: list[list[list[str]]] = field(default_factory=list)  # rows of cell texts
+    first_list: SyntaxTreeNode | None = None  # the first top-level list, for heading trees
+
+
+@dataclass
+class SectionReader:
+    """Renders sections of one file; `env` is markdown-it's per-document state."""
+
+    env: dict
+    resolve: LinkResolver
+    offset: int  # front-matter lines before the Markdown body
+
+    def line_of(self, node_or_token) -> int:
+        found = getattr(node_or_token, "map", None)
+        return self.offset + found[0] + 1 if found else 0
+
+    def read(self, tokens: list[Token], first_line: int) -> tuple[str, Facts]:
+        """The section's HTML and what it holds; `first_line` for tokens without a map."""
+        while tokens and tokens[-1].type == "hr":
+            tokens = tokens[:-1]  # a closing `---` between sections is noise on its own page
+        facts = Facts()
+        self._links_and_headings(tokens, facts, first_line)
+        html = render_tokens(tokens, self.env)
+        self._blocks(SyntaxTreeNode(tokens).children, facts)
+        return html, facts
+
+    def _links_and_headings(self, tokens: list[Token], facts: Facts, first_line: int) -> None:
+        for index, token in enumerate(tokens):
+            if token.type == "heading_open":
+                text = " ".join(inline_text(tokens[index + 1]).split())
+                facts.headings.append((int(token.tag[1]), str(token.attrGet("id") or ""), text))
+            if token.type != "inline":
+                continue
+            line = self.line_of(token) or first_line
+            for child in token.children or ():
+                if child.type != "link_open":
+                    continue
+                href = str(child.attrGet("href") or "")
+                if is_internal(href):
+                    facts.links.append((href, line))
+                    resolved = self.resolve(href)
+                    if resolved is not None:
+                        child.attrSet("href", resolved)
+                elif href.startswith(("http://", "https://")):
+                    child.attrSet("rel", "noopener noreferrer")
+
+    def _blocks(self, nodes: list[SyntaxTreeNode], facts: Facts) -> None:
+        for index, node in enumerate(nodes):
+            if node.type == "paragraph" and not facts.intro:
+                facts.intro = self.text(node)
+            if facts.first_list is None and node.type in _LISTS:
+                facts.first_list = node
+            if node.type == "table":
+                facts.tables.append(self._table(node))
+            label = label_of(node)
+            if label in SYMPTOM_LABELS and facts.symptoms is None:
+                facts.symptoms, facts.symptoms_html = self._after_label(node, nodes[index + 1 :])
+            elif label in SOLUTION_LABELS and facts.steps is None:
+                facts.steps = self._steps_after(nodes[index + 1 :])
+
+    def html(self, node: SyntaxTreeNode) -> str:
+        return render_tokens(node.to_tokens(), self.env).strip()
+
+    def text(self, node: SyntaxTreeNode) -> str:
+        return html_to_text(self.html(node))
+
+    def _table(self, table: SyntaxTreeNode) -> list[list[str]]:
+        rows = []
+        for part in table.children:
+            for row in part.children:
+                cells = [
+                    html_to_text(render_inline(cell.children[0].token.children or [], self.env))
+                    if cell.children and cell.children[0].token
+                    else ""
+                    for cell in row.children
+                ]
+                rows.append(cells)
+        return [row for row in rows if row]
+
+    def _after_label(
+        self, paragraph: SyntaxTreeNode, following: list[SyntaxTreeNode]
+    ) -> tuple[str, str]:
+        rest: list[Token] = []
+        for child in _leading(paragraph.children[0])[1:]:
+            rest.extend(child.to_tokens())
+        while rest and rest[0].type in ("softbreak", "hardbreak"):
+            rest = rest[1:]
+        html = render_inline(rest, self.env).strip()
+        text = html_to_text(html)
+        if not text and following and following[0].type in ("paragraph", *_LISTS):
+            text, html = self.text(following[0]), self.html(following[0])
+        return text, html
+
+    def _steps_after(self, following: list[SyntaxTreeNode]) -> list[RawStep]:
+        for node in following:
+            if node.type in _LISTS:
+                return self.steps(node)
+            if label_of(node) is not None or node.type == "heading":
+                break
+        return []
+
+    def steps(self, listing: SyntaxTreeNode) -> list[RawStep]:
+        steps = []
+        for item in listing.children:
+            branches: list[str] = []
+            body: list[Token] = []
+            for child in item.children:
+                if child.type == "bullet_list" and self._is_branch_list(child):
+                    branches.extend(self.text(li) for li in child.children)
+                    continue
+                body.extend(child.to_tokens())
+            html = render_tokens(body, self.env).strip()
+            steps.append(
+                RawStep(
+                    html=html,
+                    text=html_to_text(html),
+                    check=check_name(item),
+                    branches=branches,
+                    line=self.line_of(item),
+                )
+            )
+        return steps
+
+    def _is_branch_list(self, listing: SyntaxTreeNode) -> bool:
+        items = listing.children
+        return bool(items) and all(BRANCH_ARROW.search(self.text(li)) for li in items)
+
+
+def _plain(node: SyntaxTreeNode) -> str:
+    return "".join(
+        n.content for n in node.walk() if n.type in ("text", "code_inline", "text_special")
+    )
+
+
+def _leading(inline: SyntaxTreeNode) -> list[SyntaxTreeNode]:
+    """An inline node's children without the empty text markdown-it leaves before a mark."""
+    children = inline.children
+    start = 0
+    while start < len(children) and children[start].type == "text" and not children[start].content:
+        start += 1
+    return children[start:]
+
+
+def label_of(node: SyntaxTreeNode) -> str | None:
+    """`**Symptoms:**` opening a paragraph names the block it starts."""
+    if node.type != "paragraph" or not node.children:
+        return None
+    children = _leading(node.children[0])
+    if not children or children[0].type != "strong":
+        return None
+    match = _LABEL.match(_plain(children[0]))
+    return match.group(1).strip().lower() if match else None
+
+
+def check_name(item: SyntaxTreeNode) -> str | None:
+    """``**Check:** `probe-name` `` marks a step that runs a live check."""
+    for node in item.walk():
+        if node.type != "inline":
+            continue
+        children = node.children
+        for index, child in enumerate(children):
+            if child.type != "strong" or _plain(child).strip().rstrip(":").lower() != "check":
+                continue
+            for following in children[index + 1 :]:
+                if following.type == "text" and not following.content.strip():
+                    continue
+                if following.type == "code_inline":
+                    return following.content.strip()
+                break
+    return None
