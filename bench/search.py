@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from kb.content.library import load_library  # noqa: E402
 from kb.search import index  # noqa: E402
-from kb.search.evaluate import load_judgements  # noqa: E402
+from kb.search.evaluate import load_query_set  # noqa: E402
 from kb.search.service import SearchService  # noqa: E402
 from kb.search.synonyms import load_synonyms  # noqa: E402
 
@@ -112,8 +112,10 @@ def plain_render_seconds(content: Path) -> float:
 
 
 def fixed_queries(library, count: int = 200) -> list[str]:
-    """The labelled set, then words from titles, then typos: the same 200 every run."""
-    queries = [j.query for j in load_judgements(ROOT / "tests" / "relevance.yaml")]
+    """The labelled sets, then words from titles, then typos: the same 200 every run."""
+    queries = []
+    for path in sorted((ROOT / "tests" / "relevance").glob("*.yaml")):
+        queries.extend(j.query for j in load_query_set(path, ROOT).judgements[:40])
     rng = random.Random(42)
     titles = sorted(a.title for a in library.articles.values())
     while len(queries) < count:

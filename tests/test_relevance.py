@@ -1,22 +1,50 @@
-"""Ranking quality on the labelled query set in tests/relevance.yaml."""
+"""Ranking quality on every labelled query set under tests/relevance/, written blind.
+
+`bench/relevance.py` prints the full comparison with plain Whoosh and SQLite FTS5; here
+each corpus must keep hit@1 >= 0.85, so a ranking change that helps one team's runbooks
+at another's expense fails.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from kb.search.evaluate import evaluate, load_judgements, slug_of
+import pytest
 
-QUERIES = Path(__file__).with_name("relevance.yaml")
+from kb.content.library import load_library
+from kb.search.evaluate import evaluate, load_query_set
+from kb.search.index import build
+from kb.search.service import SearchService
+from kb.search.synonyms import load_synonyms
+from tests.conftest import shared_path
+
+ROOT = Path(__file__).resolve().parents[1]
+SETS = sorted((ROOT / "tests" / "relevance").glob("*.yaml"))
 
 
-def test_labelled_set_is_big_enough_to_mean_something():
-    assert len(load_judgements(QUERIES)) >= 40
+def test_every_corpus_has_a_blind_set_of_at_least_60_queries():
+    names = {path.stem for path in SETS}
+    assert {"seed", "openshift", "gitlab", "longhorn"} <= names
+    for path in SETS:
+        query_set = load_query_set(path, ROOT)
+        assert len(query_set.judgements) >= 60, path
+        kinds = {j.kind for j in query_set.judgements}
+        assert {"name", "symptom", "typo", "error", "metric"} <= kinds, path
 
 
-def test_hit_at_1_is_at_least_0_9(app):
-    search = app.extensions["kb.search"]
+@pytest.mark.slow
+@pytest.mark.parametrize("path", SETS, ids=[p.stem for p in SETS])
+def test_hit_at_1_is_at_least_0_85(path, tmp_path):
+    query_set = load_query_set(path, ROOT)
+    root = query_set.root
+    if "shared" in root.parts:
+        root = shared_path(*root.parts[root.parts.index("shared") + 1 :])
+    library = load_library(root)
+    build(tmp_path, library)
+    service = SearchService(tmp_path, load_synonyms(root))
     scores = evaluate(
-        lambda q: [slug_of(r.url) for r in search.search(q, 10).results], load_judgements(QUERIES)
+        library,
+        lambda q: [r.slugs() for r in service.search(q, 10).results],
+        query_set.judgements,
     )
-    assert scores.hit_at_1 >= 0.9, scores.misses
-    assert scores.mrr >= 0.9
+    assert scores.hit_at_1 >= 0.85, scores.misses

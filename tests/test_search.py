@@ -63,14 +63,19 @@ def test_synonyms_from_content_apply(client, query, expected):
     assert first(client, query) == expected
 
 
-def test_synonyms_come_from_the_content_file(make_app, client, tmp_path):
+def test_a_teams_synonyms_add_to_the_shipped_operations_vocabulary(make_app, tmp_path):
     import shutil
 
-    assert first(client, "throttled") == "/a/alcom-v3-runbook/issue-too-many-requests-429"
     content = tmp_path / "content"
     shutil.copytree("content", content)
-    (content / "synonyms.txt").write_text("# no synonyms\n")
-    assert first(make_app(content_dir=content).test_client(), "throttled") is None
+    (content / "synonyms.txt").write_text("# no synonyms of our own\n")
+    plain = make_app(content_dir=content).test_client()
+    # "throttled" is nowhere in the runbook; the shipped vocabulary knows it is a rate limit
+    assert first(plain, "throttled") == "/a/alcom-v3-runbook/issue-too-many-requests-429"
+    assert first(plain, "zorblat") is None
+    (content / "synonyms.txt").write_text("zorblat, too many requests\n")
+    ours = make_app(content_dir=content).test_client()
+    assert first(ours, "zorblat") == "/a/alcom-v3-runbook/issue-too-many-requests-429"
 
 
 HOSTILE = [

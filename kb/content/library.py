@@ -51,6 +51,23 @@ class Library:
             found.extend(self.descendants(child))
         return found
 
+    def topic_of(self, article: Article) -> Article:
+        """The topic an article belongs to: itself, or for a part (a section titled only
+        `Diagnosis`, `Meaning`…) the topic above it. Search shows topics, not parts."""
+        current = article
+        while current.role is not None and current.parent in self.articles:
+            current = self.articles[current.parent]
+        return current
+
+    def parts_of(self, topic: Article) -> list[Article]:
+        """The parts under a topic, in reading order, parts of parts included."""
+        found: list[Article] = []
+        for child in self.children(topic):
+            if child.role is not None:
+                found.append(child)
+                found.extend(self.parts_of(child))
+        return found
+
     def whole_html(self, article: Article) -> str:
         """An article with its subsections under their headings, as GitHub shows the file."""
         parts = [article.html]

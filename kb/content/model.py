@@ -60,10 +60,13 @@ class Article:
     children: list[str] = field(default_factory=list)
     anchor: str = ""  # the heading's GitHub-style anchor inside its file
     aliases: list[str] = field(default_factory=list)
+    h1: str = ""  # a file's first H1, also when front matter gives another title
     meta: dict = field(default_factory=dict)
     links: list[Link] = field(default_factory=list)
     tree: str | None = None  # id of the troubleshooting tree built from this article
     tables: list[list[list[str]]] = field(default_factory=list)  # header row first
+    role: str | None = None  # what its heading says it is for (kb.content.roles), if generic
+    navigation: bool = False  # a table of contents: a page, never a search result
 
 
 @dataclass

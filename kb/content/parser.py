@@ -9,6 +9,7 @@ from pathlib import Path
 from kb.content.markdown import render_tokens
 from kb.content.model import Article, ContentError, Document, Heading, Link, Problem, Tree
 from kb.content.outline import Outline, outline
+from kb.content.roles import is_navigation, role_of
 from kb.content.sanitize import clean_html
 from kb.content.slugs import path_slug
 from kb.content.structure import (
@@ -133,6 +134,7 @@ def parse_text(
                 anchor=outl.title_anchor,
                 meta=outl.meta,
                 aliases=_aliases(outl.meta),
+                h1=outl.title or "",
             )
         else:
             while stack and stack[-1].level >= section.level:
@@ -155,6 +157,9 @@ def parse_text(
         article.code = "\n".join(section.code)
         article.headings = [Heading(level, anchor, text) for level, anchor, text in facts.headings]
         article.tables = facts.tables
+        if article.level:
+            article.role = role_of(article.title)
+            article.navigation = is_navigation(article.title) or facts.links_only
         for href, line in facts.links:
             found = _locate(outl.lines, f"({href}", line)
             line = found if found != line else _locate(outl.lines, href, line)

@@ -62,6 +62,7 @@ class Facts:
     intro: str = ""  # first paragraph, as text
     tables: list[list[list[str]]] = field(default_factory=list)  # rows of cell texts
     first_list: SyntaxTreeNode | None = None  # the first top-level list, for heading trees
+    links_only: bool = False  # nothing but lists of links: a table of contents
 
 
 @dataclass
@@ -82,8 +83,11 @@ class SectionReader:
             tokens = tokens[:-1]  # a closing `---` between sections is noise on its own page
         facts = Facts()
         self._links_and_headings(tokens, facts, first_line)
+        nodes = SyntaxTreeNode(tokens).children
+        _mark_branch_lists(nodes)
         html = render_tokens(tokens, self.env)
-        self._blocks(SyntaxTreeNode(tokens).children, facts)
+        self._blocks(nodes, facts)
+        facts.links_only = bool(nodes) and all(_is_link_list(node) for node in nodes)
         return html, facts
 
     def _links_and_headings(self, tokens: list[Token], facts: Facts, first_line: int) -> None:
@@ -167,7 +171,7 @@ class SectionReader:
             branches: list[str] = []
             body: list[Token] = []
             for child in item.children:
-                if child.type == "bullet_list" and self._is_branch_list(child):
+                if is_branch_list(child):
                     branches.extend(self.text(li) for li in child.children)
                     continue
                 body.extend(child.to_tokens())
@@ -183,9 +187,52 @@ class SectionReader:
             )
         return steps
 
-    def _is_branch_list(self, listing: SyntaxTreeNode) -> bool:
-        items = listing.children
-        return bool(items) and all(BRANCH_ARROW.search(self.text(li)) for li in items)
+
+def _source_text(node: SyntaxTreeNode) -> str:
+    return " ".join(n.content for n in node.walk() if n.type == "inline")
+
+
+def is_branch_list(node: SyntaxTreeNode) -> bool:
+    """A bullet list whose every item reads `answer → target`: a step's answers."""
+    items = node.children
+    return (
+        node.type == "bullet_list"
+        and bool(items)
+        and all(BRANCH_ARROW.search(_source_text(item)) for item in items)
+    )
+
+
+def _mark_branch_lists(nodes: list[SyntaxTreeNode]) -> None:
+    """`class="branches"` on answer lists inside list items: styled as answers, and left
+    out of the text that search indexes and snippets show."""
+    for node in nodes:
+        for inner in node.walk():
+            if inner.type == "list_item":
+                for child in inner.children:
+                    if is_branch_list(child) and child.nester_tokens:
+                        child.nester_tokens.opening.attrSet("class", "branches")
+
+
+def _is_link_list(node: SyntaxTreeNode) -> bool:
+    """A list whose every item is a lone link (nested lists of the same kind allowed)."""
+    if node.type not in _LISTS:
+        return False
+    for item in node.children:
+        for child in item.children:
+            if child.type in _LISTS:
+                if not _is_link_list(child):
+                    return False
+                continue
+            if child.type != "paragraph":
+                return False
+            inline = [
+                n
+                for n in child.children[0].children
+                if not (n.type == "text" and not n.content.strip())
+            ]
+            if len(inline) != 1 or inline[0].type != "link":
+                return False
+    return True
 
 
 def _plain(node: SyntaxTreeNode) -> str:

@@ -6,23 +6,30 @@ from html.parser import HTMLParser
 
 _BLOCKS = {"p", "li", "tr", "pre", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th"}
 _SKIPPED = {"script", "style", "button"}
+_SKIPPED_CLASSES = {"branches"}  # a guide's `answer → target` lists: syntax, not content
 
 
 class _TextCollector(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self.skipping = 0
+        self.skipping = 0  # depth inside the skipped element
+        self.skipped_tag = ""
 
     def handle_starttag(self, tag: str, attrs) -> None:
-        if tag in _SKIPPED:
+        if self.skipping and tag == self.skipped_tag:
             self.skipping += 1
+        elif self.skipping:
+            return
+        elif tag in _SKIPPED or _SKIPPED_CLASSES & set((dict(attrs).get("class") or "").split()):
+            self.skipping, self.skipped_tag = 1, tag
         elif tag in _BLOCKS:
             self.parts.append(" ")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIPPED:
-            self.skipping = max(0, self.skipping - 1)
+        if self.skipping:
+            if tag == self.skipped_tag:
+                self.skipping -= 1
         elif tag in _BLOCKS:
             self.parts.append(" ")
 

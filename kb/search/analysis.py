@@ -2,12 +2,14 @@
 
 Three things matter for on-call queries: contractions collapse (`won't`, `wont` and
 `will not` all reduce to nothing, so "shift won't close" = "cannot close shift"),
-identifiers stay whole (`pg_dump`, `DATABASE_URL`, `/health/ready`, `429`) while their
-parts are findable too, and only plain words are stemmed.
+identifiers stay whole (`pg_dump`, `DATABASE_URL`, `/health/ready`, `429`,
+`KubePodCrashLooping`) while their parts are findable too (`kube pod crash looping`),
+and only plain words are stemmed.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from whoosh.analysis import (
@@ -86,6 +88,26 @@ STOP = STOP_WORDS | {
 }
 
 
+_CAMEL_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+_CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
+
+
+class CamelCaseFilter(Filter):
+    """`KubePodCrashLooping` stays whole and is also `Kube Pod Crash Looping`: alert names
+    are written that way, and people type them both ways."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            text = token.text
+            if not _CAMEL.search(text):
+                yield token
+                continue
+            yield token
+            for part in _CAMEL_PART.findall(text):
+                token.text = part
+                yield token
+
+
 class ContractionFilter(Filter):
     """`won't` → will not, `user's` → user; curly apostrophes count too."""
 
@@ -132,6 +154,7 @@ def stem_word(word: str) -> str:
 def text_analyzer():
     return (
         RegexTokenizer(TOKEN_PATTERN)
+        | CamelCaseFilter()
         | LowercaseFilter()
         | ContractionFilter()
         | CompoundFilter()

@@ -3,11 +3,13 @@ article carries a tree) and, once the directory exists, per contact."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 from kb.content.library import Library
 from kb.content.model import Article
 from kb.content.parser import article_url
+from kb.content.roles import SYMPTOMS
 from kb.search.analysis import terms
 
 KIND_ARTICLE = "article"
@@ -18,42 +20,86 @@ KIND_CONTACT = "contact"
 # How many times each part is repeated in the combined `all` field: term frequency is
 # what BM25 weighs, so repeating the title makes a title word count like several body ones.
 PREVIEW_CHARS = 1500
-REPEATS = {"title": 4, "aliases": 3, "symptoms": 3, "headings": 2, "body": 1}
+REPEATS = {"title": 4, "aliases": 3, "symptoms": 3, "headings": 2, "context": 2, "body": 1}
 
 
 def weighted_text(**parts: str) -> str:
     return "\n".join(" . ".join([text] * REPEATS[name]) for name, text in parts.items() if text)
 
 
-def article_document(library: Library, article: Article) -> dict:
-    tree = library.tree_for(article)
-    trail = [a.title for a in library.breadcrumb(article)]
-    symptoms = tree.symptoms if tree else ""
-    title = (
-        article.title
-        if not tree or tree.title == article.title
-        else f"{tree.title} — {article.title}"
-    )
+SYMPTOMS_CHARS = 600
+MAX_PART_TERMS = 400
+
+
+def _names(article: Article) -> list[str]:
+    """Other names a file goes by: its file name and its H1 when front matter titles it
+    (alert runbooks are named after their alert), and its aliases."""
+    names = list(article.aliases)
+    if article.level == 0:
+        stem = article.source.rsplit("/", 1)[-1].removesuffix(".md")
+        if stem.lower() in ("readme", "index", "_index"):
+            stem = article.source.rsplit("/", 2)[-2] if "/" in article.source else stem
+        names.append(stem)
+        if article.h1 and article.h1 != article.title:
+            names.append(article.h1)
+    return names
+
+
+def topic_document(library: Library, topic: Article) -> dict:
+    """One search document per topic: its own text and its parts' (Meaning, Diagnosis…)."""
+    tree = library.tree_for(topic)
+    parts = library.parts_of(topic)
+    trail = [a.title for a in library.breadcrumb(topic)]
+    seen = next((p for p in parts if p.role == SYMPTOMS), None)
+    symptoms = tree.symptoms if tree else (seen.text[:SYMPTOMS_CHARS] if seen else "")
+    title = tree.title if tree else topic.title
+    indexed_title = title if title == topic.title else f"{title} — {topic.title}"
+    body = " ".join([topic.text, *(p.text for p in parts)])
+    headings = [h.text for h in topic.headings]
+    for part in parts:
+        headings.append(part.title)
+        headings.extend(h.text for h in part.headings)
     return {
-        "id": f"article:{article.slug}",
+        "id": f"article:{topic.slug}",
         "kind": KIND_TREE if tree else KIND_ARTICLE,
-        "url": article_url(article.slug),
-        "title": tree.title if tree else article.title,
+        "url": article_url(topic.slug),
+        "title": title,
         "breadcrumb": " › ".join(trail),
         "symptoms": symptoms,
-        "preview": article.text[:PREVIEW_CHARS],
-        "short": " ".join(terms(f"{title} . {symptoms}")),
-        "source": article.source,
+        "preview": (symptoms if seen and not tree else body)[:PREVIEW_CHARS],
+        "short": " ".join(terms(f"{indexed_title} . {symptoms}")),
+        "source": topic.source,
         "tree": tree.id if tree else "",
-        "spell": " ".join([article.title, symptoms, article.text]),
+        "parts": _parts_field(topic, parts),
+        "spell": " ".join([topic.title, symptoms, body]),
         "all": weighted_text(
-            title=title,
-            aliases=" ".join(article.aliases),
+            title=indexed_title,
+            aliases=" ".join(_names(topic)),
+            context=" ".join(trail),
             symptoms=symptoms,
-            headings=" ".join(h.text for h in article.headings),
-            body=article.text,
+            headings=" ".join(headings),
+            body=body,
         ),
     }
+
+
+def _parts_field(topic: Article, parts: list[Article]) -> str:
+    """Each part's slug, title and terms, so a result can point at its best part."""
+    if not parts:
+        return ""
+    rows = []
+    for article in [topic, *parts]:
+        words = list(dict.fromkeys(terms(f"{article.title} {article.text}")))[:MAX_PART_TERMS]
+        rows.append([article.slug, article.title, " ".join(words)])
+    return json.dumps(rows)
+
+
+def topics(library: Library) -> Iterator[Article]:
+    """What search shows: every article but parts (folded into their topic) and tables of
+    contents (navigation, not answers)."""
+    for article in library.articles.values():
+        if article.role is None and not article.navigation:
+            yield article
 
 
 CONTACTS_SOURCE = "@contacts"
@@ -91,13 +137,14 @@ def contact_document(contact) -> dict:
         "short": " ".join(terms(title)),
         "source": CONTACTS_SOURCE,
         "tree": "",
+        "parts": "",
         "spell": details,
         "all": weighted_text(title=title, aliases="", symptoms="", headings=group, body=body),
     }
 
 
 def library_documents(library: Library, sources: set[str] | None = None) -> Iterator[dict]:
-    """Documents of every article, or only of those from the given source files."""
-    for article in library.articles.values():
-        if sources is None or article.source in sources:
-            yield article_document(library, article)
+    """Documents of every topic, or only of those from the given source files."""
+    for topic in topics(library):
+        if sources is None or topic.source in sources:
+            yield topic_document(library, topic)

@@ -29,7 +29,7 @@ from kb.content.library import Library
 from kb.search.analysis import spelling_analyzer, text_analyzer
 from kb.search.documents import library_documents
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 KEEP_GENERATIONS = 2  # the live one and the one before, for readers still on it
 Progress = Callable[[int, int], None]
 
@@ -51,6 +51,7 @@ def schema() -> Schema:
         preview=STORED(),  # the start of the body, for snippets: cheaper to load than all of it
         short=STORED(),  # title and symptoms as analysed terms, for phrase re-ranking
         tree=STORED(),
+        parts=STORED(),  # a topic's parts with their terms, to point at the best one
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -12,6 +13,7 @@ from whoosh import index as whoosh_index
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
+from kb.content.parser import article_url
 from kb.search.analysis import terms
 from kb.search.index import close_leaked_files, current_generation, current_link
 from kb.search.query import (
@@ -20,14 +22,27 @@ from kb.search.query import (
     clean,
     rerank_factor,
     retrieval_query,
-    words,
 )
 from kb.search.snippets import snippet
+from kb.search.spelling import correct
 from kb.search.synonyms import alternatives
 
 log = logging.getLogger(__name__)
 REFRESH_SECONDS = 2.0  # how often a reader looks for per-file updates committed by others
 MAX_SYNONYMS = 3
+MAX_OFFSET = 500  # deeper pages than this answer nothing: nobody reads result 500
+
+
+def best_part(parts_field: str, query_terms: list[str]) -> tuple[str, str] | None:
+    """(slug, title) of the part of a topic that holds most of the query's terms, when that
+    is a part rather than the topic itself (which comes first in the field)."""
+    if not parts_field:
+        return None
+    wanted = set(query_terms)
+    rows = json.loads(parts_field)
+    scored = [(len(wanted & set(row[2].split())), -index, row) for index, row in enumerate(rows)]
+    count, position, row = max(scored)
+    return (row[0], row[1]) if count and position != 0 else None
 
 
 @dataclass
@@ -40,6 +55,13 @@ class Result:
     score: float
     breadcrumb: str = ""
     tree: str = ""
+    section_title: str = ""  # the best-matching part of a runbook, shown as a sub-link
+    section_url: str = ""
+
+    def slugs(self) -> list[str]:
+        """The articles this result offers: the runbook, then its best section."""
+        urls = [self.url, self.section_url] if self.section_url else [self.url]
+        return [url.removeprefix("/a/").split("#", 1)[0] for url in urls]
 
 
 @dataclass
@@ -87,8 +109,11 @@ class SearchService:
             finally:
                 self._local.entry = None
 
-    def search(self, text: str, limit: int = 10) -> Answer:
+    def search(self, text: str, limit: int = 10, offset: int = 0) -> Answer:
+        """Results `offset` to `offset + limit` of the topics matching `text`, best first."""
         text = clean(text)
+        limit = max(1, min(limit, 100))
+        offset = max(0, min(offset, MAX_OFFSET))
         answer = Answer(query=text)
         if not text:
             return answer
@@ -100,7 +125,7 @@ class SearchService:
                     if self.repair is None or attempt == 3:
                         return answer
                     raise FileNotFoundError("no search index")
-                return self._search(searcher, text, limit, answer)
+                return self._search(searcher, text, limit, offset, answer)
             except Exception as error:
                 if attempt == 3:
                     raise
@@ -114,17 +139,18 @@ class SearchService:
                 self.repair()
         return answer
 
-    def _search(self, searcher: Searcher, text: str, limit: int, answer: Answer) -> Answer:
-        corrected = self._correct(searcher, text)
+    def _search(
+        self, searcher: Searcher, text: str, limit: int, offset: int, answer: Answer
+    ) -> Answer:
+        corrected = correct(searcher, text, self.vocabulary)
         if corrected != text:
             answer.did_you_mean = corrected
         query_terms = terms(corrected)
         synonyms = self._cheapest(searcher, alternatives(query_terms, self.synonyms))
         query = retrieval_query(query_terms, synonyms)
-        limit = max(1, min(limit, 100))
-        hits = searcher.search(query, limit=max(CANDIDATES, limit))
-        # len() would re-run the whole query to count; the estimate is free and close.
-        answer.total = len(hits) if hits.has_exact_length() else hits.estimated_length()
+        wanted = offset + limit
+        hits = searcher.search(query, limit=max(CANDIDATES, wanted))
+        answer.total = len(hits)  # exact: every result is one topic
         contained = self._containment(searcher, query_terms, sorted(h.docnum for h in hits))
         ranked = []
         for hit in hits:
@@ -135,19 +161,21 @@ class SearchService:
             ranked.append((hit.score * factor, hit))
         ranked.sort(key=lambda pair: pair[0], reverse=True)
         highlight_terms = set(query_terms) | {t for phrase in synonyms for t in phrase}
-        for score, hit in ranked[:limit]:
-            answer.results.append(
-                Result(
-                    id=hit["id"],
-                    title=hit["title"],
-                    url=hit["url"],
-                    kind=hit["kind"],
-                    snippet=self._snippet(hit, highlight_terms),
-                    score=round(score, 4),
-                    breadcrumb=hit.get("breadcrumb", ""),
-                    tree=hit.get("tree", ""),
-                )
+        for score, hit in ranked[offset:wanted]:
+            result = Result(
+                id=hit["id"],
+                title=hit["title"],
+                url=hit["url"],
+                kind=hit["kind"],
+                snippet=self._snippet(hit, highlight_terms),
+                score=round(score, 4),
+                breadcrumb=hit.get("breadcrumb", ""),
+                tree=hit.get("tree", ""),
             )
+            best = best_part(hit.get("parts", ""), query_terms)
+            if best is not None:
+                result.section_title, result.section_url = best[1], article_url(best[0])
+            answer.results.append(result)
         return answer
 
     @staticmethod
@@ -189,35 +217,3 @@ class SearchService:
         if symptoms and "<mark>" in (marked := snippet(symptoms, highlight_terms)):
             return marked
         return snippet(hit.get("preview") or symptoms, highlight_terms)
-
-    def _correct(self, searcher: Searcher, text: str) -> str:
-        """Replace words the index has never seen with the nearest word it has.
-
-        Only words of four letters or more, never a word of the synonyms file, and
-        swapped letters first (the commonest slip: "shfit", "clsoe"), so real words
-        the runbook happens not to use ("numbers") are left alone.
-        """
-        reader = searcher.reader()
-        corrector = None
-        fixed = text
-        for word in words(text):
-            lowered = word.lower()
-            word_terms = terms(word)
-            if len(lowered) < 4 or not lowered.isalpha() or not word_terms:
-                continue
-            if lowered in self.vocabulary or any(
-                reader.doc_frequency(FIELD, term) for term in word_terms
-            ):
-                continue
-            swapped = [
-                lowered[:i] + lowered[i + 1] + lowered[i] + lowered[i + 2 :]
-                for i in range(len(lowered) - 1)
-            ]
-            suggestion = next((w for w in swapped if reader.doc_frequency("spell", w)), None)
-            if suggestion is None:
-                corrector = corrector or searcher.corrector("spell")
-                found = corrector.suggest(lowered, limit=1, maxdist=2 if len(lowered) >= 8 else 1)
-                suggestion = found[0] if found else None
-            if suggestion:
-                fixed = fixed.replace(word, suggestion, 1)
-        return fixed

@@ -1,4 +1,5 @@
-"""Synonym groups from `content/synonyms.txt`, matched on analysed terms."""
+"""Synonym groups: kb's general operations vocabulary, then a team's `content/synonyms.txt`
+on top, matched on analysed terms."""
 
 from __future__ import annotations
 
@@ -7,13 +8,17 @@ from pathlib import Path
 from kb.search.analysis import terms
 
 SYNONYMS_FILE = "synonyms.txt"
+DEFAULT_FILE = Path(__file__).with_name("operations-synonyms.txt")
 Phrase = tuple[str, ...]
 
 
 def load_synonyms(content_dir: Path) -> list[list[Phrase]]:
-    path = Path(content_dir) / SYNONYMS_FILE
-    if not path.exists():
-        return []
+    """The shipped operations groups, then the team's own (if the content has a file)."""
+    team = Path(content_dir) / SYNONYMS_FILE
+    return read_groups(DEFAULT_FILE) + (read_groups(team) if team.is_file() else [])
+
+
+def read_groups(path: Path) -> list[list[Phrase]]:
     groups = []
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()
