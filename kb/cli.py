@@ -21,13 +21,31 @@ def _create_app() -> Flask:
 @click.command("check", help="Validate content; print file:line: message for each problem.")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-def check_command(path: Path | None, strict: bool) -> None:
+@click.option(
+    "--explain",
+    "explained",
+    type=click.Path(path_type=Path),
+    help="Say how FILE was read: its articles, and which guide format and why.",
+)
+def check_command(path: Path | None, strict: bool, explained: Path | None) -> None:
+    from kb.content.explain import explain
     from kb.content_store import load_content
 
-    root = path or Path(os.environ.get("KB_CONTENT_DIR") or "content")
+    root = path or (explained if explained and not path else None)
+    root = root or Path(os.environ.get("KB_CONTENT_DIR") or "content")
     if not root.exists():
         raise click.ClickException(f"{root}: no such file or folder")
+    if explained is not None and not explained.is_file():
+        raise click.ClickException(f"{explained}: no such file")
     library = load_content(root)
+    if explained is not None:
+        base = root if root.is_dir() else root.parent
+        try:
+            source = explained.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            raise click.ClickException(f"{explained} is not under {root}") from None
+        for line in explain(library, source):
+            click.echo(line)
     for problem in library.problems:
         click.echo(str(problem), err=True)
     failing = library.problems if strict else library.errors

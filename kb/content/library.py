@@ -18,6 +18,7 @@ class Library:
     trees: dict[str, Tree] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     aliases: dict[str, str] = field(default_factory=dict)  # alias (lowercased) -> slug
+    names: dict[str, str] = field(default_factory=dict)  # name_key(file name, H1, title) -> slug
     digests: dict[str, str] = field(default_factory=dict)  # source -> sha256 of its text
     order: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)  # files that could not be parsed at all
@@ -32,6 +33,11 @@ class Library:
     def resolve(self, slug_or_alias: str) -> Article | None:
         key = slug_or_alias.strip("/")
         return self.articles.get(key) or self.articles.get(self.aliases.get(key.lower(), ""))
+
+    def named(self, name: str) -> Article | None:
+        """The file called `name` by its file name, H1 or title, however it is spelled:
+        `KubePodCrashLooping`, `kube-pod-crash-looping`, `Kube Pod Crash Looping`."""
+        return self.articles.get(self.names.get(name_key(name), ""))
 
     def breadcrumb(self, article: Article) -> list[Article]:
         trail = []
@@ -86,6 +92,39 @@ class Library:
 
     def tree_for(self, article: Article) -> Tree | None:
         return self.trees.get(article.tree or "")
+
+
+INDEX_NAMES = ("readme", "index", "_index")
+
+
+def name_key(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+def _index_names(library: Library) -> None:
+    """Each file's names: file names first, then H1s and titles where no file is so named.
+    Where two files share a name, the one with more to read wins (the other is usually a
+    stub saying the runbook moved, or an example)."""
+    by_file_name: dict[str, str] = {}
+    by_heading: dict[str, str] = {}
+    for page in library.documents():
+        parts = page.source.removesuffix(".md").split("/")
+        stem = parts[-2] if parts[-1].lower() in INDEX_NAMES and len(parts) > 1 else parts[-1]
+        _claim(library, by_file_name, stem, page)
+        for name in {page.h1, page.title}:
+            _claim(library, by_heading, name, page)
+    library.names = {**by_heading, **by_file_name}
+
+
+def _claim(library: Library, names: dict[str, str], name: str, page: Article) -> None:
+    key = name_key(name)
+    other = library.articles.get(names.get(key, ""))
+    if key and (other is None or _size(library, page) > _size(library, other)):
+        names[key] = page.slug
+
+
+def _size(library: Library, page: Article) -> int:
+    return len(page.text) + sum(len(a.text) for a in library.descendants(page))
 
 
 def content_files(root: Path) -> list[Path]:
@@ -162,6 +201,7 @@ def load_library(root: Path, checks: set[str] | None = None) -> Library:
             library.unreadable.append(source)
             continue
         _add_document(library, document)
+    _index_names(library)
     return library
 
 

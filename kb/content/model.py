@@ -107,6 +107,17 @@ class Tree:
     symptoms: str = ""
     symptoms_html: str = ""
     nodes: list[Node] = field(default_factory=list)
+    impact: str = ""  # an alert runbook's Impact, shown before the steps
+    impact_html: str = ""
+    format: str = ""  # how the source was read (kb.content.guides), for `kb check --explain`
+    explain: list[str] = field(default_factory=list)  # why, one line per decision
+
+    @property
+    def summary(self) -> str:
+        """The symptoms cut to a card's length, at a word boundary."""
+        if len(self.symptoms) <= 200:
+            return self.symptoms
+        return self.symptoms[:200].rsplit(" ", 1)[0] + "…"
 
     @property
     def start(self) -> str:

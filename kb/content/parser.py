@@ -6,21 +6,15 @@ import posixpath
 from collections.abc import Callable
 from pathlib import Path
 
+from kb.content.guides import Sources, find_guides
 from kb.content.markdown import render_tokens
-from kb.content.model import Article, ContentError, Document, Heading, Link, Problem, Tree
+from kb.content.model import Article, ContentError, Document, Heading, Link, Problem
 from kb.content.outline import Outline, outline
 from kb.content.roles import is_navigation, role_of
 from kb.content.sanitize import clean_html
 from kb.content.slugs import path_slug
-from kb.content.structure import (
-    SOLUTION_LABELS,
-    SYMPTOM_LABELS,
-    Facts,
-    RawStep,
-    SectionReader,
-)
+from kb.content.structure import Facts, SectionReader
 from kb.content.text import html_to_text
-from kb.content.trees import build_tree, validate_tree
 
 ARTICLE_PREFIX = "/a/"
 # Resolves a link to another file: (this file's source, href) -> URL, or None if broken.
@@ -171,7 +165,7 @@ def parse_text(
         stack.append(article)
 
     _section_aliases(outl.meta, articles, problems, source)
-    trees = _trees(articles, facts_by_slug, reader, problems, checks)
+    trees = find_guides(Sources(articles, facts_by_slug, reader), problems, checks)
     return Document(
         source=source, articles=articles, trees=trees, problems=problems, anchors=anchors
     )
@@ -200,80 +194,6 @@ def _aliases(meta: dict) -> list[str]:
     if isinstance(raw, str):
         raw = [raw]
     return [str(a) for a in raw if isinstance(a, str | int)] if isinstance(raw, list) else []
-
-
-def _trees(
-    articles: list[Article],
-    facts: dict[str, Facts],
-    reader: SectionReader,
-    problems: list[Problem],
-    checks: set[str] | None,
-) -> list[Tree]:
-    """Find trees: labelled Symptoms+Solution, Symptoms/Solution child sections, Common Issues."""
-    by_slug = {a.slug: a for a in articles}
-    trees: list[Tree] = []
-    for article in articles:
-        own = facts[article.slug]
-        children = [by_slug[c] for c in article.children]
-        parent = by_slug.get(article.parent) if article.parent else None
-        symptoms = (own.symptoms, own.symptoms_html) if own.symptoms is not None else None
-        steps = own.steps
-        if steps is None:
-            symptom_child = next(
-                (c for c in children if c.title.lower().rstrip(":") in SYMPTOM_LABELS), None
-            )
-            solution_child = next(
-                (
-                    c
-                    for c in children
-                    if c.title.lower().rstrip(":") in SOLUTION_LABELS | {"possible checks"}
-                ),
-                None,
-            )
-            if symptom_child and solution_child:
-                symptoms = (symptom_child.text, symptom_child.html)
-                steps = _list_or_whole(reader, facts[solution_child.slug], solution_child)
-        if steps is None and parent is not None and "common issues" in parent.title.lower():
-            symptoms = symptoms or (own.intro, "")
-            steps = _list_or_whole(reader, own, article)
-        if steps is None or symptoms is None:
-            continue
-        step_lines = [step.line or article.line for step in steps]
-        tree, found = build_tree(
-            tree_id=article.slug,
-            title=_tree_title(article.title),
-            article=article.slug,
-            source=article.source,
-            line=article.line,
-            symptoms=symptoms[0],
-            symptoms_html=symptoms[1],
-            steps=steps,
-            step_lines=step_lines,
-        )
-        for node in tree.nodes:
-            node.html = clean_html(node.html)
-        tree.symptoms_html = clean_html(tree.symptoms_html)
-        problems.extend(found)
-        problems.extend(validate_tree(tree, checks))
-        article.tree = tree.id
-        trees.append(tree)
-    return trees
-
-
-def _list_or_whole(reader: SectionReader, facts: Facts, article: Article) -> list[RawStep]:
-    if facts.first_list is not None:
-        return reader.steps(facts.first_list)
-    if article.text:
-        return [RawStep(html=article.html, text=article.text, line=article.line)]
-    return []
-
-
-def _tree_title(title: str) -> str:
-    """`Issue: Shift Won't Close` reads better as the symptom alone."""
-    head, sep, rest = title.partition(":")
-    if sep and head.strip().lower() in ("issue", "problem", "symptom") and rest.strip():
-        return rest.strip()
-    return title
 
 
 def relative_source(path: Path, root: Path) -> str:

@@ -50,6 +50,7 @@ class RawStep:
     check: str | None = None
     branches: list[str] = field(default_factory=list)  # each "label → target" as text
     line: int = 0
+    role: str = "resolution"  # "diagnosis" asks what was found; "resolution", did it fix it
 
 
 @dataclass
@@ -63,6 +64,7 @@ class Facts:
     tables: list[list[list[str]]] = field(default_factory=list)  # rows of cell texts
     first_list: SyntaxTreeNode | None = None  # the first top-level list, for heading trees
     links_only: bool = False  # nothing but lists of links: a table of contents
+    nodes: list[SyntaxTreeNode] = field(default_factory=list)  # top-level blocks, in order
 
 
 @dataclass
@@ -87,6 +89,7 @@ class SectionReader:
         _mark_branch_lists(nodes)
         html = render_tokens(tokens, self.env)
         self._blocks(nodes, facts)
+        facts.nodes = nodes
         facts.links_only = bool(nodes) and all(_is_link_list(node) for node in nodes)
         return html, facts
 

@@ -40,9 +40,23 @@ def _target(raw: str, number: int, total: int) -> tuple[str, str] | None:
     return None
 
 
-def _default_branches(number: int, total: int) -> list[Branch]:
-    """A plain step asks whether it helped: yes ends resolved, no goes on (or escalates)."""
+def _default_branches(step: RawStep, number: int, total: int, first_fix: int) -> list[Branch]:
+    """What a step asks when its author gave no answers, by what the step is for.
+
+    A fix asks whether it helped: yes ends resolved, no goes on (or escalates). A check
+    asks what it found: normal goes on, the cause goes to the fixes. Prose that explains
+    rather than checks just goes on.
+    """
     onward = node_id(number + 1) if number < total else END_ESCALATE
+    fixes = node_id(first_fix) if first_fix else END_ESCALATE
+    if step.role == "diagnosis":
+        normal = onward if number + 1 != first_fix else fixes
+        return [
+            Branch(label="Looks normal", target=normal),
+            Branch(label="Found the cause", target=fixes),
+        ]
+    if step.role == "information":
+        return [Branch(label="Continue", target=fixes if first_fix > number else onward)]
     return [
         Branch(label="Yes, that fixed it", target=END_RESOLVED),
         Branch(label="No, still broken", target=onward),
@@ -63,6 +77,7 @@ def build_tree(
 ) -> tuple[Tree, list[Problem]]:
     problems: list[Problem] = []
     total = len(steps)
+    first_fix = next((n for n, s in enumerate(steps, 1) if s.role == "resolution"), 0)
     nodes = []
     for number, (step, step_line) in enumerate(zip(steps, step_lines, strict=True), start=1):
         kind = "check" if step.check else ("question" if step.branches else "step")
@@ -100,7 +115,8 @@ def build_tree(
                 branch.subcheck = outcome.group(2) or None
             branches.append(branch)
         if kind == "step":
-            branches = _default_branches(number, total)
+            branches = _default_branches(step, number, total, first_fix)
+            kind = "step" if step.role == "resolution" else "question"
         nodes.append(
             Node(
                 id=node_id(number),

@@ -85,9 +85,10 @@ def search_api():
 
 @bp.get("/go/<path:words>")
 def go(words: str):
-    """Stable links for chat, alerts and bookmarks: an alias, a slug, or the best match."""
+    """Stable links for chat, alerts and bookmarks: a slug or alias, a file's name (an alert
+    runbook's alert name), or else the best search match."""
     library = get_library()
-    found = library.resolve(words)
+    found = library.resolve(words) or library.named(words)
     if found is not None:
         return redirect(article_url(found.slug))
     text = words.replace("-", " ").replace("/", " ").replace("_", " ")

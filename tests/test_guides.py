@@ -1,0 +1,227 @@
+"""Runbooks in the formats teams already write become guides, without editing them."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.content.explain import explain
+from kb.content.library import load_library
+from kb.content.model import END_ESCALATE, END_RESOLVED
+from kb.content.parser import parse_text
+from tests.conftest import shared_path, write
+
+ALERT_RUNBOOK = """# DiskFillingUp
+
+## Meaning
+
+The node's root filesystem will be full within four hours.
+
+## Impact
+
+Pods on the node are evicted.
+
+## Diagnosis
+
+1. Find the largest folders: `du -sh /var/*`
+2. Check for old container images: `crictl images`
+
+## Mitigation
+
+Remove unused images with `crictl rmi --prune`.
+"""
+
+LONGHORN_STYLE = """---
+title: "Troubleshooting: Volume stuck attaching"
+---
+
+## Applicable versions
+
+All.
+
+## Symptoms
+
+The volume stays in `attaching` for minutes.
+
+## Reason
+
+The engine image is not deployed on the node.
+
+## Solution
+
+1. Redeploy the engine image.
+2. Restart the longhorn-manager pod on the node.
+"""
+
+PROSE_DIAGNOSIS = """# CertificateExpiring
+
+## Meaning
+
+A certificate expires within a week.
+
+## Diagnosis
+
+Read the expiry date from the secret and compare it with today.
+
+## Mitigation
+
+1. Renew the certificate.
+2. Restart the ingress.
+"""
+
+
+def only_tree(text: str, name: str = "x.md"):
+    doc = parse_text(text, name)
+    assert len(doc.trees) == 1, [t.title for t in doc.trees]
+    assert doc.problems == []
+    return doc.trees[0]
+
+
+def answers(node):
+    return [(b.label, b.target) for b in node.branches]
+
+
+def test_an_alert_runbook_is_a_guide_meaning_is_the_symptom_impact_is_shown():
+    tree = only_tree(ALERT_RUNBOOK)
+    assert tree.title == "DiskFillingUp" and tree.format == "sections"
+    assert tree.symptoms.startswith("The node's root filesystem")
+    assert "evicted" in tree.impact
+    assert [n.text.split(":")[0] for n in tree.nodes] == [
+        "Find the largest folders",
+        "Check for old container images",
+        "Remove unused images with crictl rmi --prune.",
+    ]
+
+
+def test_diagnosis_steps_ask_what_was_found_and_fixes_ask_if_they_helped():
+    first, second, fix = only_tree(ALERT_RUNBOOK).nodes
+    assert answers(first) == [("Looks normal", "step-2"), ("Found the cause", "step-3")]
+    assert answers(second) == [("Looks normal", "step-3"), ("Found the cause", "step-3")]
+    assert answers(fix) == [
+        ("Yes, that fixed it", END_RESOLVED),
+        ("No, still broken", END_ESCALATE),
+    ]
+
+
+def test_prose_diagnosis_is_one_step_that_moves_on_not_a_fake_question():
+    tree = only_tree(PROSE_DIAGNOSIS)
+    first = tree.nodes[0]
+    assert first.text.startswith("Read the expiry date")
+    assert answers(first) == [("Continue", "step-2")]
+    assert answers(tree.nodes[-1])[1] == ("No, still broken", END_ESCALATE)
+
+
+def test_longhorn_style_symptoms_reason_solution():
+    tree = only_tree(LONGHORN_STYLE)
+    assert tree.title == "Troubleshooting: Volume stuck attaching"
+    assert "attaching" in tree.symptoms and "engine image" in tree.impact
+    assert len(tree.nodes) == 2 and tree.nodes[0].kind == "step"
+
+
+def test_gitlab_style_symptoms_and_possible_checks():
+    text = "# Slow scrapes\n\n## Symptoms\n\nScrapes take long.\n\n## Possible checks\n\n1. Look at the target.\n2. Look at the network.\n"
+    tree = only_tree(text)
+    assert tree.nodes[0].kind == "question" and tree.nodes[-1].branches[0].target == END_ESCALATE
+
+
+def test_a_how_to_without_symptoms_or_diagnosis_is_not_a_guide():
+    doc = parse_text("# Deploy\n\n## Steps\n\n1. Push.\n2. Watch.\n", "deploy.md")
+    assert doc.trees == []
+
+
+def test_explain_says_which_format_and_why(tmp_path):
+    write(tmp_path, "alerts/DiskFillingUp.md", ALERT_RUNBOOK)
+    write(tmp_path, "notes.md", "# Notes\n\nNothing to fix here.\n")
+    library = load_library(tmp_path)
+    lines = explain(library, "alerts/DiskFillingUp.md")
+    assert "guide 'DiskFillingUp' read as 'sections', 3 step(s):" in lines
+    assert "  line 3: 'Meaning' → symptoms" in lines
+    assert any("'Diagnosis' → 2 step(s) from its list" in line for line in lines)
+    assert explain(library, "notes.md")[-1].startswith("no guide:")
+
+
+def test_check_explain_command(tmp_path):
+    from click.testing import CliRunner
+
+    from kb.cli import check_command
+
+    path = write(tmp_path, "DiskFillingUp.md", ALERT_RUNBOOK)
+    result = CliRunner().invoke(check_command, ["--explain", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "read as 'sections'" in result.output and "(line 14, question)" in result.output
+
+
+@pytest.fixture(scope="module")
+def openshift():
+    return load_library(shared_path("corpora", "openshift-runbooks"))
+
+
+def test_every_openshift_runbook_with_diagnosis_or_mitigation_is_a_guide(openshift):
+    with_steps = {
+        a.source
+        for a in openshift.articles.values()
+        if a.title.strip().lower() in ("diagnosis", "mitigation")
+    }
+    guided = {tree.source for tree in openshift.trees.values()}
+    assert len(with_steps) > 200
+    assert with_steps <= guided
+
+
+def test_every_openshift_alert_name_has_a_page(openshift):
+    for page in openshift.documents():
+        stem = page.source.rsplit("/", 1)[-1].removesuffix(".md")
+        if stem.lower() == "readme":
+            continue
+        found = openshift.named(stem)
+        assert found is not None and found.source.rsplit("/", 1)[-1] == f"{stem}.md", stem
+        assert openshift.named(stem.lower()) is found
+
+
+@pytest.fixture
+def openshift_client(make_app):
+    return make_app(content_dir=shared_path("corpora", "openshift-runbooks")).test_client()
+
+
+def test_api_trees_lists_every_openshift_guide(openshift_client, openshift):
+    listed = {tree["id"] for tree in openshift_client.get("/api/trees").get_json()}
+    assert listed == set(openshift.trees) and len(listed) > 200
+
+
+def walk(client, tree_id: str, choices: list[str]) -> dict:
+    state = client.post("/api/diagnoses", json={"tree": tree_id}).get_json()
+    for label in choices:
+        response = client.post(f"/api/diagnoses/{state['id']}/answer", json={"choice": label})
+        assert response.status_code == 200, response.get_json()
+        state = response.get_json()
+    return state
+
+
+def guide_id(library, file_name: str) -> str:
+    return next(t.id for t in library.trees.values() if t.source.endswith(f"/{file_name}"))
+
+
+def test_three_openshift_guides_walk_to_where_they_should(openshift_client, openshift):
+    # a cause found in diagnosis goes to the fix, and the fix resolves
+    rules = guide_id(openshift, "PrometheusRuleFailures.md")
+    state = walk(openshift_client, rules, ["Found the cause", "Yes, that fixed it"])
+    assert state["status"] == "resolved"
+    # nothing found, the fix did not help: escalate, with people to call
+    spread = guide_id(openshift, "HighlyAvailableWorkloadIncorrectlySpread.md")
+    state = walk(openshift_client, spread, ["Continue", "No, still broken"])
+    assert state["status"] == "escalated" and state["step"]["contacts"] is not None
+    # every diagnosis step looks normal, then the fix works
+    quorum = guide_id(openshift, "CephMonQuorumAtRisk.md")
+    tree = openshift.trees[quorum]
+    state = walk(openshift_client, quorum, ["Continue", "Yes, that fixed it"])
+    assert state["status"] == "resolved" and len(tree.nodes) == 2
+
+
+def test_go_lands_on_every_openshift_runbook_by_its_alert_name(openshift_client, openshift):
+    for page in openshift.documents():
+        stem = page.source.rsplit("/", 1)[-1].removesuffix(".md")
+        if stem.lower() == "readme":
+            continue
+        for name in (stem, stem.lower()):
+            response = openshift_client.get(f"/go/{name}")
+            assert response.status_code == 302, name
+            landed = openshift.article(response.headers["Location"].removeprefix("/a/"))
+            assert landed.source.rsplit("/", 1)[-1] == f"{stem}.md", (name, landed.source)
