@@ -140,7 +140,7 @@ def _steps_of(
     if listing is not None and (any_list or listing.type == "ordered_list"):
         steps = sources.reader.steps(listing)
         for step in steps:
-            step.role = step.role if step.branches or step.check else role
+            step.role = role
         if steps and others:
             _attach_context(sources.reader, facts, listing, steps)
         return steps, f"{len(steps)} step(s) from its list (line {steps[0].line if steps else 0})"

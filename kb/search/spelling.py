@@ -36,6 +36,10 @@ def candidates(text: str) -> list[str]:
     return found
 
 
+def corrector_for(searcher: Searcher):
+    return searcher.reader().corrector("spell")
+
+
 def correct(searcher: Searcher, text: str, vocabulary: set[str]) -> str:
     reader = searcher.reader()
     corrector = None
@@ -58,7 +62,7 @@ def correct(searcher: Searcher, text: str, vocabulary: set[str]) -> str:
         ]
         suggestion = next((w for w in swapped if reader.doc_frequency("spell", w)), None)
         if suggestion is None:
-            corrector = corrector or searcher.corrector("spell")
+            corrector = corrector or corrector_for(searcher)
             found = corrector.suggest(lowered, limit=1, maxdist=2 if len(lowered) >= 8 else 1)
             suggestion = found[0] if found else None
         if suggestion:

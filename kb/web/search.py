@@ -29,6 +29,14 @@ def _limit(default: int = DEFAULT_LIMIT) -> int:
     return max(1, min(value, MAX_LIMIT))
 
 
+def _page() -> int:
+    try:
+        value = int(request.args.get("page", 1))
+    except ValueError:
+        value = 1
+    return max(1, min(value, 50))
+
+
 def _log(query: str, count: int) -> int | None:
     """Logging a search must never cost the search itself."""
     try:
@@ -47,13 +55,17 @@ def common_issues() -> list:
 @bp.get("/search")
 def search_page():
     query = request.args.get("q", "")[: MAX_QUERY_CHARS * 2]
-    answer = get_search().search(query, _limit()) if query.strip() else None
-    log_id = _log(answer.query, answer.total) if answer and answer.query else None
+    limit, page = _limit(), _page()
+    answer = get_search().search(query, limit, (page - 1) * limit) if query.strip() else None
+    log_id = _log(answer.query, answer.total) if answer and answer.query and page == 1 else None
     return render_template(
         "search.html",
         query=query,
         answer=answer,
         log_id=log_id,
+        page=page,
+        first=(page - 1) * limit + 1,
+        more=bool(answer) and page * limit < answer.total,
         common=common_issues() if not answer or not answer.results else [],
     )
 
@@ -61,12 +73,16 @@ def search_page():
 @bp.get("/api/search")
 def search_api():
     query = request.args.get("q", "")[: MAX_QUERY_CHARS * 2]
-    answer = get_search().search(query, _limit())
-    if answer.query and request.args.get("log", "1") != "0":
+    limit, page = _limit(), _page()
+    answer = get_search().search(query, limit, (page - 1) * limit)
+    if answer.query and page == 1 and request.args.get("log", "1") != "0":
         _log(answer.query, answer.total)
     return jsonify(
         {
             "query": answer.query,
+            "total": answer.total,
+            "page": page,
+            "limit": limit,
             "results": [
                 {
                     "title": r.title,
@@ -75,6 +91,9 @@ def search_api():
                     "snippet": r.snippet,
                     "score": r.score,
                     "breadcrumb": r.breadcrumb,
+                    "section": (
+                        {"title": r.section_title, "url": r.section_url} if r.section_url else None
+                    ),
                 }
                 for r in answer.results
             ],

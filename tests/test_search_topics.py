@@ -1,0 +1,133 @@
+"""Search on any team's runbooks: names land, results are runbooks, counts are exact."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.search import spelling
+from tests.conftest import write
+
+ALERT = """---
+title: Kube Pod Crash Looping
+---
+
+# KubePodCrashLooping
+
+## Meaning
+
+A pod's container keeps restarting and never becomes ready.
+
+## Diagnosis
+
+1. Read the previous container's logs with `kubectl logs --previous`.
+   - clean → next
+   - stack trace → step 2
+2. Describe the pod.
+
+## Mitigation
+
+Fix the configuration the logs point at.
+"""
+
+BOOK = """# Operations
+
+## Table of Contents
+
+- [Backups](#backups)
+- [Certificates](#certificates)
+
+## Backups
+
+Nightly dumps of the database go to the bucket.
+
+## Certificates
+
+Renew the TLS certificate before it expires.
+"""
+
+
+@pytest.fixture
+def client(make_app, tmp_path):
+    content = tmp_path / "content"
+    write(content, "alerts/KubePodCrashLooping.md", ALERT)
+    write(content, "ops.md", BOOK)
+    for number in range(25):
+        write(content, f"many/page-{number:02d}.md", f"# Widget page {number}\n\nWidget notes.\n")
+    return make_app(content_dir=content).test_client()
+
+
+def search(client, q, **params):
+    return client.get("/api/search", query_string={"q": q, **params}).get_json()
+
+
+@pytest.mark.parametrize(
+    "query", ["KubePodCrashLooping", "kubepodcrashlooping", "kube pod crash looping"]
+)
+def test_an_alert_name_finds_its_runbook_whichever_way_it_is_typed(client, query):
+    first = search(client, query)["results"][0]
+    assert first["url"] == "/a/alerts/kubepodcrashlooping"
+    assert first["title"] == "Kube Pod Crash Looping"
+
+
+def test_parts_of_a_runbook_are_one_result_with_the_best_part_as_a_sub_link(client):
+    answer = search(client, "kubectl logs previous container")
+    urls = [r["url"] for r in answer["results"]]
+    assert urls == ["/a/alerts/kubepodcrashlooping"]
+    assert answer["results"][0]["section"] == {
+        "title": "Diagnosis",
+        "url": "/a/alerts/kubepodcrashlooping/diagnosis",
+    }
+    assert all(r["title"] not in ("Meaning", "Diagnosis") for r in answer["results"])
+
+
+def test_snippets_never_show_guide_syntax(client):
+    for q in ("stack trace", "clean next step", "pod restarting"):
+        for result in search(client, q)["results"]:
+            assert "→" not in result["snippet"] and "step 2" not in result["snippet"]
+
+
+def test_a_table_of_contents_is_not_a_result(client):
+    urls = [r["url"] for r in search(client, "backups certificates")["results"]]
+    assert "/a/ops/table-of-contents" not in urls
+    assert {"/a/ops/backups", "/a/ops/certificates"} <= set(urls)
+
+
+def test_counts_are_exact_and_paging_lists_each_result_once(client):
+    first = search(client, "widget", limit=10)
+    assert first["total"] == 25
+    seen = [r["url"] for page in (1, 2, 3) for r in search(client, "widget", page=page)["results"]]
+    assert len(seen) == 25 == len(set(seen))
+    page = client.get("/search", query_string={"q": "widget", "page": 3}).get_data(as_text=True)
+    assert "25 results" in page and "← Previous" in page and "Next →" not in page
+
+
+def test_ordinary_english_is_never_corrected(client):
+    for word in ("went", "slack", "dead"):
+        assert search(client, f"pod {word}")["did_you_mean"] is None
+
+
+def test_a_real_typo_is_corrected(client):
+    assert search(client, "widgte")["did_you_mean"] == "widget"
+
+
+class CountingCorrector:
+    calls = 0
+
+    def suggest(self, word, limit, maxdist):
+        CountingCorrector.calls += 1
+        return []
+
+
+def test_spelling_work_is_bounded_whatever_is_typed(client, app_search, monkeypatch):
+    monkeypatch.setattr(spelling, "corrector_for", lambda searcher: CountingCorrector())
+    CountingCorrector.calls = 0
+    app_search.search("x" * 5000)
+    app_search.search("a" + "b" * 4999 + " " + "q" * 21)
+    assert CountingCorrector.calls == 0
+    app_search.search("qzxv wqpz zzqx pqqz vvqz xqqz")
+    assert 1 <= CountingCorrector.calls <= spelling.MAX_CORRECTIONS
+
+
+@pytest.fixture
+def app_search(client):
+    return client.application.extensions["kb.search"]
