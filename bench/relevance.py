@@ -13,20 +13,15 @@ misses at rank 1.
 from __future__ import annotations
 
 import argparse
-import re
-import sqlite3
 import sys
 import tempfile
 from pathlib import Path
-
-from whoosh import index as whoosh_index
-from whoosh.fields import ID, TEXT, Schema
-from whoosh.qparser import MultifieldParser, OrGroup
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kb.content.library import Library, load_library  # noqa: E402
+from kb.search.baselines import fts5_ranker, whoosh_ranker  # noqa: E402
 from kb.search.evaluate import QuerySet, Scores, evaluate, load_query_set  # noqa: E402
 from kb.search.index import build  # noqa: E402
 from kb.search.service import SearchService  # noqa: E402
@@ -39,44 +34,6 @@ def kb_ranker(library: Library, content: Path, folder: Path):
 
     def rank(query: str) -> list[list[str]]:
         return [result.slugs() for result in service.search(query, 10).results]
-
-    return rank
-
-
-def whoosh_ranker(library: Library, folder: Path):
-    schema = Schema(slug=ID(stored=True), title=TEXT(), body=TEXT())
-    ix = whoosh_index.create_in(folder, schema)
-    with ix.writer() as writer:
-        for article in library.articles.values():
-            writer.add_document(slug=article.slug, title=article.title, body=article.text)
-    searcher = ix.searcher()
-    parser = MultifieldParser(["title", "body"], schema, group=OrGroup)
-
-    def rank(query: str) -> list[list[str]]:
-        return [[hit["slug"]] for hit in searcher.search(parser.parse(query), limit=10)]
-
-    return rank
-
-
-def fts5_ranker(library: Library, folder: Path):
-    db = sqlite3.connect(folder / "fts.sqlite3")
-    db.execute("CREATE VIRTUAL TABLE docs USING fts5(slug UNINDEXED, title, body, tokenize=porter)")
-    db.executemany(
-        "INSERT INTO docs VALUES (?, ?, ?)",
-        [(a.slug, a.title, a.text) for a in library.articles.values()],
-    )
-    db.commit()
-
-    def rank(query: str) -> list[list[str]]:
-        words = re.findall(r"\w+", query)
-        if not words:
-            return []
-        match = " OR ".join(f'"{w}"' for w in words)
-        rows = db.execute(
-            "SELECT slug FROM docs WHERE docs MATCH ? ORDER BY bm25(docs, 0, 4.0, 1.0) LIMIT 10",
-            (match,),
-        )
-        return [[slug] for (slug,) in rows]
 
     return rank
 
