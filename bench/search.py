@@ -168,7 +168,18 @@ def fts5(library, folder: Path):
     return run
 
 
-def http_benchmark(content: Path, data: Path, queries: list[str], seconds: float) -> None:
+def distinct_queries(library, count: int = 5000) -> list[str]:
+    """Queries that never repeat within a run, so no answer comes from the cache."""
+    rng = random.Random(7)
+    words = sorted(
+        {w.lower() for a in library.articles.values() for w in re.findall(r"[A-Za-z]{4,}", a.title)}
+    )
+    return [" ".join(rng.sample(words, rng.randint(1, 3))) for _ in range(count)]
+
+
+def http_benchmark(
+    content: Path, data: Path, queries: list[str], distinct: list[str], seconds: float
+) -> None:
     port = free_port()
     # Sync workers, as plain `gunicorn -w 2` runs them (gunicorn.conf.py's default is 4
     # threads each, which suits waiting on live checks better than CPU-bound search).
@@ -201,18 +212,33 @@ def http_benchmark(content: Path, data: Path, queries: list[str], seconds: float
     try:
         wait_for_workers(base, 2)
         search_paths = [f"/api/search?log=0&q={quote(q)}" for q in queries]
+        distinct_paths = [f"/api/search?log=0&q={quote(q)}" for q in distinct]
         static = run_load(base, ["/static/kb.css"], seconds)
         search = run_load(base, search_paths, seconds)
+        fresh = run_load(base, distinct_paths, seconds)
     finally:
         server.terminate()
         server.wait(timeout=30)
     print(f"\nHTTP, gunicorn -w 2 (sync), {client_name()}, {seconds:.0f} s each, same machine:")
     print(f"{'endpoint':<28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
-    for name, row in [("/static/kb.css (baseline)", static), ("/api/search (200 queries)", search)]:
+    rows = [
+        ("/static/kb.css (baseline)", static),
+        ("/api/search (200 queries)", search),
+        (f"/api/search ({len(distinct)} distinct)", fresh),
+    ]
+    for name, row in rows:
         print(
-            f"{name:<28} {row['rps']:>8.1f} {row['p50']:>8.2f} {row['p99']:>8.2f} {row['errors']:>7}"
+            f"{name:<30} {row['rps']:>8.1f} {row['p50']:>8.2f} {row['p99']:>8.2f} {row['errors']:>7}"
         )
-    print(f"/api/search throughput = {search['rps'] / static['rps']:.2f} x static file")
+    print(
+        f"/api/search throughput = {search['rps'] / static['rps']:.2f} x static file "
+        f"(the 200 queries repeat, as in an incident, so most are answered from the cache; "
+        f"target >= 0.25: {'met' if search['rps'] >= 0.25 * static['rps'] else 'NOT met'})"
+    )
+    print(
+        f"/api/search, every query new (no cache help) = {fresh['rps'] / static['rps']:.2f} x "
+        "static file"
+    )
 
 
 def main() -> None:
@@ -254,7 +280,8 @@ def main() -> None:
         )
 
         queries = fixed_queries(library)
-        service = SearchService(data, load_synonyms(content))
+        # No answer cache here: every round must do the work, as FTS5 does.
+        service = SearchService(data, load_synonyms(content), cache_size=0)
         ours = time_queries(lambda q: service.search(q, 10), queries)
         base = time_queries(fts_run, queries)
         o50, o95, o99 = percentiles(ours)
@@ -264,10 +291,14 @@ def main() -> None:
         print(f"{'kb (Whoosh)':<22} {o50:>8.2f} {o95:>8.2f} {o99:>8.2f}")
         print(f"{'SQLite FTS5 baseline':<22} {b50:>8.2f} {b95:>8.2f} {b99:>8.2f}")
         print(f"{'ratio kb / FTS5':<22} {o50 / b50:>8.1f} {o95 / b95:>8.1f} {o99 / b99:>8.1f}")
-        print(f"target p95 <= 30 ms: {'met' if o95 <= 30 else 'NOT met'} ({o95:.1f} ms)")
+        met = o95 <= 30 and o95 <= 4 * b95
+        print(
+            f"target p95 <= 30 ms and <= 4x FTS5's p95: {'met' if met else 'NOT met'} "
+            f"({o95:.1f} ms, {o95 / b95:.1f}x)"
+        )
 
         if not args.no_http:
-            http_benchmark(content, data, queries, args.seconds)
+            http_benchmark(content, data, queries, distinct_queries(library), args.seconds)
 
 
 if __name__ == "__main__":

@@ -131,3 +131,21 @@ def test_spelling_work_is_bounded_whatever_is_typed(client, app_search, monkeypa
 @pytest.fixture
 def app_search(client):
     return client.application.extensions["kb.search"]
+
+
+def test_repeated_answers_are_reused_but_never_across_an_index_change(tmp_path):
+    from kb.content.library import load_library
+    from kb.search.index import build
+    from kb.search.service import SearchService
+
+    content, data = tmp_path / "content", tmp_path / "data"
+    write(content, "a.md", "# Alpha\n\nNothing about animals.\n")
+    build(data, load_library(content))
+    service = SearchService(data, [])
+    assert service.search("zebra").total == 0
+    first = service.search("alpha")
+    again = service.search("alpha")
+    assert again == first and again is not first  # a copy: callers cannot spoil the cache
+    write(content, "b.md", "# Zebra crossing\n\nStripes.\n")
+    build(data, load_library(content))
+    assert service.search("zebra").total == 1

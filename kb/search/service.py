@@ -6,7 +6,8 @@ import json
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -30,6 +31,13 @@ from kb.search.synonyms import alternatives
 log = logging.getLogger(__name__)
 REFRESH_SECONDS = 2.0  # how often a reader looks for per-file updates committed by others
 MAX_SYNONYMS = 3
+# A word in more topics than both of these is too common to retrieve by (re-ranking still
+# counts it): at 10,000 articles it halves query time; small libraries never reach it.
+COMMON_SHARE, COMMON_MIN = 0.1, 1000
+DOC_SET_CACHE = 5_000
+ANSWER_CACHE = (
+    1_000  # answers a process keeps  # terms whose document sets a thread keeps for counting
+)
 MAX_OFFSET = 500  # deeper pages than this answer nothing: nobody reads result 500
 
 
@@ -72,15 +80,43 @@ class Answer:
     total: int = 0
 
 
+class LRU:
+    """A bounded map shared by a process's threads, least recently used out first."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        if not self.size:
+            return
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
 class SearchService:
     """One per app process; each thread keeps its own Whoosh searcher and refreshes it."""
 
-    def __init__(self, data_dir: Path, synonyms: list, repair=None):
+    def __init__(self, data_dir: Path, synonyms: list, repair=None, cache_size: int = ANSWER_CACHE):
         self.data_dir = Path(data_dir)
         self.repair = repair  # rebuilds a missing or damaged index
         self.synonyms = synonyms
         self.vocabulary = {w for group in synonyms for phrase in group for w in phrase}
         self._local = threading.local()
+        # Incidents make many people type the same few things; an answer is reused until
+        # the index changes (the key holds its generation), never across a change.
+        self._answers = LRU(cache_size)
 
     def _searcher(self) -> Searcher | None:
         generation = current_link(self.data_dir)
@@ -125,7 +161,13 @@ class SearchService:
                     if self.repair is None or attempt == 3:
                         return answer
                     raise FileNotFoundError("no search index")
-                return self._search(searcher, text, limit, offset, answer)
+                key = (self._local.entry[0], searcher.reader().generation(), text, limit, offset)
+                cached = self._answers.get(key)
+                if cached is not None:
+                    return replace(cached, results=list(cached.results))
+                found = self._search(searcher, text, limit, offset, answer)
+                self._answers.put(key, replace(found, results=list(found.results)))
+                return found
             except Exception as error:
                 if attempt == 3:
                     raise
@@ -147,10 +189,10 @@ class SearchService:
             answer.did_you_mean = corrected
         query_terms = terms(corrected)
         synonyms = self._cheapest(searcher, alternatives(query_terms, self.synonyms))
-        query = retrieval_query(query_terms, synonyms)
+        query = retrieval_query(self._telling(searcher, query_terms), synonyms)
         wanted = offset + limit
         hits = searcher.search(query, limit=max(CANDIDATES, wanted))
-        answer.total = len(hits)  # exact: every result is one topic
+        answer.total = self._count(searcher, query_terms, synonyms)
         contained = self._containment(searcher, query_terms, sorted(h.docnum for h in hits))
         ranked = []
         for hit in hits:
@@ -177,6 +219,44 @@ class SearchService:
                 result.section_title, result.section_url = best[1], article_url(best[0])
             answer.results.append(result)
         return answer
+
+    @staticmethod
+    def _telling(searcher: Searcher, query_terms: list[str]) -> list[str]:
+        """The query's words worth walking postings for: a word in a large share of all
+        topics ranks nothing but costs the most, so it is left to the re-ranking (which
+        still counts it) whenever the query has rarer words."""
+        reader = searcher.reader()
+        common = max(COMMON_SHARE * reader.doc_count(), COMMON_MIN)
+        distinct = list(dict.fromkeys(query_terms))
+        rare = [t for t in distinct if reader.doc_frequency(FIELD, t) <= common]
+        return rare or distinct
+
+    def _count(self, searcher: Searcher, query_terms: list[str], synonyms: list) -> int:
+        """How many topics match, exactly: the union of the query words' documents (and of
+        each synonym phrase's, all of its words), from cached sets of document numbers
+        rather than by running the scored query again."""
+        matched: set[int] = set()
+        for term in dict.fromkeys(query_terms):
+            matched |= self._docs(searcher, term)
+        for phrase in synonyms:
+            sets = [self._docs(searcher, term) for term in phrase]
+            matched |= set.intersection(*sets) if sets else set()
+        return len(matched)
+
+    def _docs(self, searcher: Searcher, term: str) -> set[int]:
+        cache = self._local.__dict__.setdefault("docs", {})
+        key = (id(searcher), term)
+        found = cache.get(key)
+        if found is None:
+            if len(cache) > DOC_SET_CACHE:
+                cache.clear()
+            reader = searcher.reader()
+            try:
+                found = set(reader.postings(FIELD, term).all_ids())
+            except TermNotFound:
+                found = set()
+            cache[key] = found
+        return found
 
     @staticmethod
     def _cheapest(searcher: Searcher, phrases: list) -> list:
