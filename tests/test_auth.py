@@ -99,3 +99,35 @@ def test_user_and_token_commands(app):
         headers={"Authorization": f"Bearer {token}"},
     )
     assert created.status_code == 201
+
+
+def test_parallel_wrong_passwords_cannot_undercount_the_lock(app):
+    """Nine wrong passwords at once, then the right one: locked, as with nine in a row."""
+    import threading
+
+    from kb.auth.service import authenticate
+
+    add_user(app)
+    engine = app.extensions["kb.db"]
+    barrier = threading.Barrier(9)
+    errors = []
+
+    def wrong() -> None:
+        try:
+            with Session(engine) as session:
+                user = session.exec(select(User).where(User.username == "alice")).one()
+                barrier.wait()  # everyone has read the count before anyone writes it
+                session.refresh(user)
+                assert authenticate(session=session, username="alice", password="nope") is None
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=wrong) for _ in range(9)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    with Session(engine) as session:
+        assert authenticate(session=session, username="alice", password=PASSWORD) is None
+        assert session.exec(select(User)).one().locked_until is not None

@@ -317,3 +317,36 @@ def test_escalations_read_the_directory(client, token):
     assert state["status"] == "escalated"
     first = state["step"]["contacts"][0]
     assert (first["role"], first["name"], first["phone"]) == ("On-Call", "Olga", "+237677001122")
+
+
+def create(client, token, **fields):
+    body = {"group": "technical", "role": "DBA", **fields}
+    return client.post("/api/contacts", json=body, headers=auth(token))
+
+
+def test_csv_export_cannot_carry_a_spreadsheet_formula(client, token):
+    assert create(client, token, notes='=HYPERLINK("http://evil.example","x")').status_code == 201
+    assert create(client, token, role="Ops", notes="+cmd|' /C calc'!A0").status_code == 201
+    exported = client.get("/contacts/export.csv").get_data(as_text=True)
+    assert "'=HYPERLINK(" in exported and "'+cmd|" in exported
+    assert ",=HYPERLINK(" not in exported and ",+cmd" not in exported
+
+
+def test_csv_import_refuses_formulas_in_names_and_roles(client, token):
+    login(client)
+    text = "group,role,name\ntechnical,=cmd(),Eve\ntechnical,SRE,@SUM(A1)\n"
+    preview = client.post(
+        "/contacts/import",
+        data={"csrf_token": form_token(client, "/contacts/import"), "text": text},
+    ).get_data(as_text=True)
+    assert preview.count("must not start with =, + or @") == 2
+
+
+def test_a_line_break_in_a_url_cannot_forge_a_second_vcard(client, token):
+    forged = "https://ok.example/\r\nEND:VCARD\r\nBEGIN:VCARD\r\nFN:Fake CEO"
+    response = create(client, token, url=forged)
+    assert response.status_code == 422 and "url" in response.get_json()["errors"]
+    assert create(client, token, name="Eve\rFN:Fake CEO").status_code == 422
+    assert create(client, token, notes="line one\r\nFN:Fake CEO").status_code == 201
+    vcard = client.get("/contacts/export.vcf").get_data(as_text=True)
+    assert "\r\nFN:Fake CEO" not in vcard and vcard.count("BEGIN:VCARD") == 9

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import re
+
+import pytest
 
 from kb.checks.runner import ConditionResult, ProbeResult
 from kb.content.model import Branch, Node
@@ -184,3 +187,23 @@ def test_a_missing_value_is_not_evidence_for_a_named_branch():
     assert choose_branch(_check_node(), result).target == "step-3"
     conditions[0] = ConditionResult("database", False, "[BODY].checks.database (error) == ok")
     assert choose_branch(_check_node(), result).target == "step-2"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "[BODY].status (`<img src=x onerror=alert(1)>` [x](https://evil.example)) == ok",
+        "``double`` and ` single",
+        "`",
+        "ends with a backtick `",
+    ],
+)
+def test_a_backtick_in_a_checked_value_cannot_break_out_of_the_export(value):
+    from kb.content import render_html
+    from kb.diagnosis.export import code, plain
+
+    html = render_html(f"- ✗ {code(value)}\n")
+    assert html.count("<code>") == 1 and "<a " not in html and "<img" not in html
+    assert "<b>" not in render_html(plain("<b>x</b> [y](/z)")) and "<a " not in html
+    shown = re.search(r"<code>(.*?)</code>", html, re.S).group(1)
+    assert html_lib.unescape(shown) == value

@@ -170,3 +170,21 @@ def test_lists_nest_the_way_github_shows_them():
 def test_separator_rules_at_section_end_are_dropped():
     doc = parse_text("## A\n\ntext\n\n---\n\n## B\n", "t.md")
     assert "<hr" not in by_title(doc, "A").html
+
+
+def test_a_symlink_out_of_the_content_folder_is_never_published(tmp_path):
+    from kb.content.library import load_library
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("KB_SECRET_KEY=hunter2hunter2hunter2\n")
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "ok.md").write_text("# Fine\n\ntext\n")
+    (content / "envleak.md").symlink_to(secret)
+    (content / "inside.md").symlink_to(content / "ok.md")
+    library = load_library(content)
+    assert "envleak" not in library.articles and "inside" in library.articles
+    assert not any("hunter2" in a.text for a in library.articles.values())
+    assert [str(p) for p in library.errors] == [
+        "envleak.md:1: not read: a link to a file outside the content folder"
+    ]

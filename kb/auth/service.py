@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import or_, update
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -48,6 +49,9 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 
 def authenticate(*, session: Session, username: str, password: str) -> User | None:
+    """The user, or None. Counting failures and locking are single UPDATE statements, so
+    parallel attempts (from any number of workers or instances) can neither lose a
+    failure nor slip a right password past a lock that another attempt just set."""
     user = session.exec(select(User).where(User.username == username.strip())).first()
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
@@ -58,16 +62,29 @@ def authenticate(*, session: Session, username: str, password: str) -> User | No
         check_password_hash(_DUMMY_HASH, password)
         return None
     if check_password_hash(user.password_hash, password):
-        user.failed_login_attempts = 0
-        user.locked_until = None
-        session.add(user)
+        unlocked = or_(User.locked_until.is_(None), User.locked_until <= now)
+        reset = session.exec(
+            update(User)
+            .where(User.id == user.id, unlocked)
+            .values(failed_login_attempts=0, locked_until=None)
+        )
         session.commit()
+        if reset.rowcount != 1:
+            return None  # locked by a parallel failure since it was read
+        session.refresh(user)
         return user
-    user.failed_login_attempts += 1
-    if user.failed_login_attempts >= MAX_FAILURES:
-        user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-        user.failed_login_attempts = 0
-    session.add(user)
+    failures = session.exec(
+        update(User)
+        .where(User.id == user.id)
+        .values(failed_login_attempts=User.failed_login_attempts + 1)
+        .returning(User.failed_login_attempts)
+    ).scalar_one()
+    if failures >= MAX_FAILURES:
+        session.exec(
+            update(User)
+            .where(User.id == user.id, User.failed_login_attempts >= MAX_FAILURES)
+            .values(locked_until=now + timedelta(minutes=LOCK_MINUTES), failed_login_attempts=0)
+        )
     session.commit()
     return None
 

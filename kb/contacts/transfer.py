@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass
 
 from kb.contacts.model import Contact
-from kb.contacts.validation import clean_contact
+from kb.contacts.validation import FORMULA_START, clean_contact
 
 COLUMNS = [
     "group",
@@ -25,19 +25,30 @@ MAX_IMPORT_BYTES = 512 * 1024
 MAX_ROWS = 2000
 
 
+def _cell(value) -> str:
+    """A CSV cell a spreadsheet shows as text: a leading = + - @ is quoted with `'`
+    (OWASP's advice against formula injection). Import takes the quote off again."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def to_csv(contacts: list[Contact]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for contact in contacts:
-        writer.writerow(
-            {c: "" if getattr(contact, c) is None else getattr(contact, c) for c in COLUMNS}
-        )
+        writer.writerow({c: _cell(getattr(contact, c)) for c in COLUMNS})
     return out.getvalue()
 
 
 def _vcard_escape(value: str) -> str:
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
     return value.replace("\\", "\\\\").replace("\n", "\\n").replace(",", "\\,").replace(";", "\\;")
+
+
+def _vcard_value(value: str) -> str:
+    """A URL, email or phone: no line break or control character can end its line."""
+    return "".join(ch for ch in value if ch >= " " and ch != "\x7f")
 
 
 def to_vcard(contacts: list[Contact]) -> str:
@@ -54,16 +65,21 @@ def to_vcard(contacts: list[Contact]) -> str:
             lines.append(f"ORG:{_vcard_escape(c.role)}")
         for phone in (c.phone, c.phone_alt):
             if phone:
-                lines.append(f"TEL;TYPE=CELL:{phone}")
+                lines.append(f"TEL;TYPE=CELL:{_vcard_value(phone)}")
         if c.email:
-            lines.append(f"EMAIL:{c.email}")
+            lines.append(f"EMAIL:{_vcard_value(c.email)}")
         if c.url:
-            lines.append(f"URL:{c.url}")
+            lines.append(f"URL:{_vcard_value(c.url)}")
         if c.notes:
             lines.append(f"NOTE:{_vcard_escape(c.notes)}")
         lines.append("END:VCARD")
         cards.append("\r\n".join(lines))
     return "\r\n".join(cards) + "\r\n"
+
+
+def _uncell(text: str) -> str:
+    """Undo `_cell`: an exported `'=x` comes back as `=x`, to be validated as typed."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
 
 
 @dataclass
@@ -91,7 +107,7 @@ def parse_csv(text: str) -> tuple[list[ImportRow], str | None]:
     for index, raw in enumerate(reader):
         if index >= MAX_ROWS:
             return rows, f"only the first {MAX_ROWS} rows are read"
-        data = {k.strip().lower(): (v or "") for k, v in raw.items() if k}
+        data = {k.strip().lower(): _uncell(v or "") for k, v in raw.items() if k}
         data.setdefault("group", "technical")
         values, errors = clean_contact(data)
         rows.append(ImportRow(line=reader.line_num, values=values, errors=errors))

@@ -18,6 +18,12 @@ from kb.contacts.model import GROUPS
 DEFAULT_REGION = "CM"
 PLACEHOLDER = re.compile(r"^\s*\[?\s*(tbd|tba|todo|n/?a|none|-)\s*\]?\s*$|x{3,}", re.IGNORECASE)
 LIMITS = {"role": 120, "name": 120, "notes": 1000, "owner": 120, "url": 500, "email": 254}
+# Control characters would let a value break out of its line in a vCard or a log; notes
+# may keep line breaks (as \n), nothing else may.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_LINE_BREAK = re.compile(r"[\r\n\t]")
+# A cell starting with one of these is a formula to a spreadsheet opening the export.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def is_placeholder(value: str | None) -> bool:
@@ -61,9 +67,13 @@ def clean_contact(data: dict, *, partial: bool = False) -> tuple[dict, dict[str,
         if not isinstance(raw, str | int):
             errors[field] = "must be text"
             return None
-        value = str(raw).strip()
+        value = str(raw).replace("\r\n", "\n").replace("\r", "\n").strip()
         if field in LIMITS and len(value) > LIMITS[field]:
             errors[field] = f"at most {LIMITS[field]} characters"
+        if _CONTROL.search(value) or (field != "notes" and _LINE_BREAK.search(value)):
+            errors[field] = "must not contain line breaks or control characters"
+        elif field in ("role", "name", "owner") and value.startswith(("=", "+", "@")):
+            errors[field] = "must not start with =, + or @ (spreadsheets run those as formulas)"
         return value
 
     if given("group"):

@@ -133,6 +133,12 @@ def content_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*.md") if p.is_file() and not _hidden(p, root))
 
 
+def escapes(path: Path, root: Path) -> bool:
+    """Whether a file is, through a symbolic link, somewhere outside the content folder
+    (`envleak.md -> /proc/self/environ` would publish the server's secrets)."""
+    return not path.resolve().is_relative_to(root.resolve())
+
+
 def _hidden(path: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(root).parts)
 
@@ -151,6 +157,12 @@ def load_library(root: Path, checks: set[str] | None = None) -> Library:
     roots: dict[str, str] = {}
     for path in content_files(root):
         source = path.relative_to(base).as_posix()
+        if escapes(path, base):
+            library.problems.append(
+                Problem(source, 1, "not read: a link to a file outside the content folder")
+            )
+            library.unreadable.append(source)
+            continue
         try:
             text = path.read_text(encoding="utf-8")
             outlines[source] = outline(text, source)

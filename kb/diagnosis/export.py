@@ -2,8 +2,27 @@
 
 from __future__ import annotations
 
+import re
+
 from kb.content.model import END_ESCALATE, END_RESOLVED
 from kb.diagnosis.engine import Walk
+
+
+def code(value: str) -> str:
+    """A value as a Markdown code span that no backtick in it can end early (CommonMark:
+    a fence of more backticks than any run inside, padded when it starts or ends with one);
+    line breaks become spaces so the value stays in its list item."""
+    value = " ".join(str(value).split())
+    longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if value.startswith("`") or value.endswith("`") else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
+
+
+def plain(value: str) -> str:
+    """Text of kb's own (a check's title or outcome) kept from turning into Markdown."""
+    text = " ".join(str(value).split())
+    return re.sub(r"([\\`*_\[\]<>!|#])", r"\\\1", text)
 
 
 def _time(stamp: str | None) -> str:
@@ -47,13 +66,14 @@ def timeline_markdown(record, walk: Walk, titles: dict[str, str], link: str) -> 
             check = visit.check
             title = titles.get(check["id"], check["id"])
             lines.append(
-                f"  - Live check `{check['id']}` ({title}): **{check['outcome']}**, {check['ms']} ms"
+                f"  - Live check {code(check['id'])} ({plain(title)}): "
+                f"**{plain(check['outcome'])}**, {check['ms']} ms"
             )
             for condition in check.get("conditions", []):
                 mark = "✓" if condition["success"] else "✗"
-                lines.append(f"    - {mark} `{condition['shown']}`")
+                lines.append(f"    - {mark} {code(condition['shown'])}")
             if not check.get("conditions"):
-                lines.append(f"    - {check.get('detail', '')}")
+                lines.append(f"    - {code(check.get('detail', ''))}")
         if visit.choice:
             who = "the check" if visit.by == "check" else "the responder"
             lines.append(f"  - {_time(visit.left_at)} — {who} chose: {visit.choice}")
