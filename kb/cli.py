@@ -14,8 +14,12 @@ from flask.cli import FlaskGroup, with_appcontext
 
 def _create_app() -> Flask:
     from kb import create_app
+    from kb.config import ConfigError
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @click.command("check", help="Validate content; print file:line: message for each problem.")
@@ -101,7 +105,10 @@ def index_command() -> None:
     from kb.search import index
 
     config = settings.settings_from_env(Flask("kb").instance_path)
-    settings.finish(config)
+    try:
+        settings.finish(config)
+    except settings.ConfigError as error:
+        raise click.ClickException(str(error)) from None  # the live index is left as it is
     library = load_library(Path(config["KB_CONTENT_DIR"]))
     for problem in library.errors:
         click.echo(f"warning: {problem}", err=True)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import os
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app, g
 from sqlalchemy import event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -30,8 +31,18 @@ def import_models() -> None:
     import kb.search.log  # noqa: F401
 
 
+def _create_private(path: str | None) -> None:
+    """Create the SQLite file readable by its owner only (0600): it holds password hashes
+    and tokens. SQLite gives its -wal and -shm files the same permissions."""
+    if not path or path == ":memory:" or os.path.exists(path):
+        return
+    with contextlib.suppress(FileExistsError):  # another worker made it first
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        _create_private(make_url(url).database)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
 
         @event.listens_for(engine, "connect")

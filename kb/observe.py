@@ -61,6 +61,9 @@ def configure_logging() -> None:
     root.addHandler(handler)
     root.setLevel(logging.INFO)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    # httpx logs each request's URL at INFO, credentials in `user:password@` included.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 
 class Counters:

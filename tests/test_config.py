@@ -25,6 +25,7 @@ def test_environment_sets_folders_and_database(monkeypatch, tmp_path):
 
     monkeypatch.setenv("KB_DATA_DIR", str(tmp_path / "d"))
     monkeypatch.setenv("KB_CONTENT_DIR", str(tmp_path))
+    (tmp_path / "runbook.md").write_text("# Runbook\n")
     app = create_app()
     assert app.config["KB_DATA_DIR"] == str(tmp_path / "d")
     assert app.config["KB_DATABASE_URL"] == f"sqlite:///{tmp_path / 'd' / 'kb.sqlite3'}"

@@ -147,12 +147,27 @@ def test_history_records_who_when_before_and_after(client, token):
         json={"version": devops["version"], "name": "Bea"},
         headers=auth(token),
     )
-    changes = client.get(f"/api/contacts/{devops['id']}/history").get_json()
+    history = f"/api/contacts/{devops['id']}/history"
+    changes = client.get(history, headers=auth(token)).get_json()
     assert [c["action"] for c in changes] == ["update", "create"]
     assert changes[0]["by"] == "alice" and changes[0]["before"]["name"] is None
     assert changes[0]["after"]["name"] == "Bea"
+    login(client)
     page = client.get(f"/contacts/{devops['id']}/history").get_data(as_text=True)
     assert "Bea" in page and "alice" in page
+
+
+def test_editors_usernames_are_not_shown_to_anonymous_readers(client, token):
+    devops = by_role(client, "DevOps")
+    client.put(
+        f"/api/contacts/{devops['id']}",
+        json={"version": devops["version"], "name": "Bea"},
+        headers=auth(token),
+    )
+    assert client.get(f"/api/contacts/{devops['id']}/history").get_json()[0]["by"] == "an editor"
+    assert by_role(client, "DevOps")["updated_by"] == "an editor"
+    page = client.get(f"/contacts/{devops['id']}/history").get_data(as_text=True)
+    assert "Bea" in page and "alice" not in page
 
 
 def test_delete_is_204_and_kept_in_history(client, token):

@@ -3,9 +3,9 @@ the text, how many results, which one (if any) was opened, and when."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import case, func
+from sqlalchemy import case, delete, func, or_
 from sqlmodel import Field, Session, SQLModel, select
 
 
@@ -17,11 +17,29 @@ class SearchLog(SQLModel, table=True):
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
 
+KEEP_DAYS = 180
+KEEP_ROWS = 100_000
+PRUNE_EVERY = 100  # searches between two clean-ups
+
+
 def record_search(session: Session, query: str, results: int) -> int:
     entry = SearchLog(query=" ".join(query.lower().split())[:500], results=results)
     session.add(entry)
     session.commit()
+    if entry.id % PRUNE_EVERY == 0:
+        prune(session, newest=entry.id)
     return entry.id
+
+
+def prune(session: Session, *, newest: int, now: datetime | None = None) -> None:
+    """The log keeps half a year and at most KEEP_ROWS searches: it must not grow forever."""
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=KEEP_DAYS)
+    session.exec(
+        delete(SearchLog).where(
+            or_(SearchLog.created_at < cutoff, SearchLog.id <= newest - KEEP_ROWS)
+        )
+    )
+    session.commit()
 
 
 def record_open(session: Session, log_id: int, url: str) -> None:

@@ -32,6 +32,7 @@ from kb.db import get_session
 from kb.ratelimit import RateLimiter
 
 bp = Blueprint("auth", __name__)
+PUBLIC_ENDPOINTS = {"auth.login", "static", "health.health", "health.ready"}
 
 
 class _SessionInterface(SecureCookieSessionInterface):
@@ -78,8 +79,12 @@ def editor_required(view):
 
 
 def _safe_next(target: str | None) -> str:
-    parts = urlsplit(target or "")
-    if parts.scheme or parts.netloc or not (target or "").startswith("/"):
+    """Only a path on this site; no scheme, host, backslash or control character (a CR/LF
+    in a Location header is a response-splitting attempt)."""
+    target = target or ""
+    parts = urlsplit(target)
+    unsafe = any(ord(ch) < 32 or ch in "\\\x7f" for ch in target)
+    if unsafe or parts.scheme or parts.netloc or not target.startswith("/"):
         return url_for("pages.home")
     return target
 
@@ -132,7 +137,8 @@ def init_app(app: Flask) -> None:
         """With KB_PUBLIC_READ=false, everything but logging in needs a user."""
         if app.config.get("KB_PUBLIC_READ", True):
             return None
-        if request.endpoint in ("auth.login", "static") or current_user() is not None:
+        # Health checks come from load balancers, which have no account.
+        if request.endpoint in PUBLIC_ENDPOINTS or current_user() is not None:
             return None
         if _wants_json():
             return jsonify({"error": "authentication required"}), 401

@@ -30,6 +30,15 @@ def _stale_days() -> int:
     return int(current_app.config.get("KB_CONTACT_STALE_DAYS", 90))
 
 
+@bp.app_template_global()
+def author(username: str | None) -> str:
+    """Who made a change, for those logged in; anonymous readers see only that an editor
+    did (a public list of editors' usernames is a list of accounts to lock out)."""
+    if current_user() is not None or username in (None, "system", "runbook seed", "anonymous"):
+        return username or ""
+    return "an editor"
+
+
 def contact_json(contact: Contact) -> dict:
     state = service.status(contact, _stale_days())
     return {
@@ -50,7 +59,7 @@ def contact_json(contact: Contact) -> dict:
         "stale": state.stale,
         "verified_at": contact.verified_at.isoformat() if contact.verified_at else None,
         "updated_at": contact.updated_at.isoformat() if contact.updated_at else None,
-        "updated_by": contact.updated_by,
+        "updated_by": author(contact.updated_by),
     }
 
 
@@ -348,7 +357,7 @@ def history_api(contact_id: int):
                 "id": c.id,
                 "action": c.action,
                 "at": c.at.isoformat(),
-                "by": c.by,
+                "by": author(c.by),
                 "before": c.before,
                 "after": c.after,
             }

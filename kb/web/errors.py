@@ -38,6 +38,11 @@ def init_app(app: Flask) -> None:
             return _render(404, "Not found", "There is no page at this address.")
         return _render(error.code or 500, error.name, error.description or "")
 
+    @app.errorhandler(RecursionError)
+    def too_deep(_error: RecursionError):
+        # JSON nested thousands deep exhausts the parser's recursion: a bad request.
+        return _render(400, "Bad Request", "The request body is nested too deeply.")
+
     @app.errorhandler(OperationalError)
     def database_unavailable(error: OperationalError):
         log.error("database unavailable on %s %s: %s", request.method, request.path, error.orig)

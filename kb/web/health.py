@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
-from kb.search.index import building, current_generation
+from kb.search.index import building, current_generation, read_meta
 
 bp = Blueprint("health", __name__)
 STARTED = time.monotonic()
@@ -45,8 +45,11 @@ def _database() -> str:
 
 def _index() -> str:
     data_dir = Path(current_app.config["KB_DATA_DIR"])
-    if current_generation(data_dir) is not None:
-        return "ok"
+    generation = current_generation(data_dir)
+    if generation is not None:
+        indexed = read_meta(generation).get("digests", {})
+        # An index of no runbook (only the contacts) answers nothing: not ready.
+        return "ok" if any(not s.startswith("@") for s in indexed) else "empty"
     return "building" if building(data_dir) else "error"
 
 

@@ -9,6 +9,7 @@ from kb.content.parser import article_url
 from kb.content_store import get_library
 from kb.db import get_session
 from kb.search.log import record_open
+from kb.web.search import read_open_token
 
 bp = Blueprint("pages", __name__)
 
@@ -50,10 +51,11 @@ def article(slug: str):
 
 
 def _note_opened_from_search(slug: str) -> None:
-    """`?from=<search id>` on a result link tells the gaps report that search succeeded."""
-    origin = request.args.get("from", "")
-    if origin.isdigit():
+    """`?from=<token>` on a result link tells the gaps report that search succeeded. The
+    token is signed (kb.web.search.open_token), so nobody can mark others' searches."""
+    log_id = read_open_token(request.args.get("from", ""))
+    if log_id is not None:
         try:
-            record_open(get_session(), int(origin), article_url(slug))
+            record_open(get_session(), log_id, article_url(slug))
         except SQLAlchemyError:
             get_session().rollback()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlencode
 
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy.exc import SQLAlchemyError
 
 from kb.content.parser import article_url
@@ -19,6 +20,7 @@ bp = Blueprint("search", __name__)
 log = logging.getLogger(__name__)
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50
+OPEN_TOKEN_SECONDS = 24 * 3600
 
 
 def _limit(default: int = DEFAULT_LIMIT) -> int:
@@ -35,6 +37,25 @@ def _page() -> int:
     except ValueError:
         value = 1
     return max(1, min(value, 50))
+
+
+def _opener() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="kb.search-opened")
+
+
+def open_token(log_id: int | None) -> str | None:
+    """What a result link carries so that opening it marks that search as answered."""
+    return _opener().dumps(log_id) if log_id is not None else None
+
+
+def read_open_token(token: str) -> int | None:
+    if not token or len(token) > 200:
+        return None
+    try:
+        value = _opener().loads(token, max_age=OPEN_TOKEN_SECONDS)
+    except BadData:
+        return None
+    return value if isinstance(value, int) else None
 
 
 def _log(query: str, count: int) -> int | None:
@@ -58,6 +79,7 @@ def search_page():
     limit, page = _limit(), _page()
     answer = get_search().search(query, limit, (page - 1) * limit) if query.strip() else None
     log_id = _log(answer.query, answer.total) if answer and answer.query and page == 1 else None
+    log_id = open_token(log_id)
     return render_template(
         "search.html",
         query=query,
