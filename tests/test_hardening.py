@@ -154,3 +154,17 @@ def test_an_index_of_no_runbook_is_not_ready(make_app, tmp_path):
     ready = app.test_client().get("/health/ready")
     assert ready.status_code == 503 and ready.get_json()["checks"]["index"] == "empty"
     assert CONTENT.exists()
+
+
+@pytest.mark.parametrize("body", ["[null, null]", '"tree"', "7"])
+def test_a_json_body_that_is_not_an_object_is_a_422_not_a_500(client, body):
+    headers = {"Content-Type": "application/json"}
+    assert client.post("/api/diagnoses", data=body, headers=headers).status_code == 422
+
+
+@pytest.mark.parametrize("method", ["get", "put", "delete"])
+def test_a_contact_id_no_database_can_hold_is_not_found(client, method):
+    big = 70047853947409352529805312
+    path = f"/api/contacts/{big}" + ("/history" if method == "get" else "")
+    assert getattr(client, method)(path, json={"version": 1}).status_code in (401, 404)
+    assert client.get(f"/contacts/{big}/history").status_code == 404

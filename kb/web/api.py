@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
+import yaml
 from flask import Blueprint, jsonify
 
 from kb.content.parser import article_url
 from kb.content_store import get_library
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+OPENAPI = Path(__file__).with_name("openapi.yaml")
+
+
+@cache
+def openapi_document() -> dict:
+    """The JSON API described (OpenAPI 3.1); tests check it against the registered routes
+    and run schemathesis against it."""
+    return yaml.safe_load(OPENAPI.read_text(encoding="utf-8"))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
 
 
 @bp.get("/articles")

@@ -63,6 +63,16 @@ def contact_json(contact: Contact) -> dict:
     }
 
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in every database kb runs on
+
+
+@bp.url_value_preprocessor
+def _ids_in_range(_endpoint, values) -> None:
+    """A contact id no database can hold is simply not found (not a 500)."""
+    if values and not 0 < values.get("contact_id", 1) <= MAX_ID:
+        abort(404)
+
+
 def _contact_or_404(contact_id: int) -> Contact:
     contact = get_session().get(Contact, contact_id)
     if contact is None:

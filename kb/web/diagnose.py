@@ -28,6 +28,12 @@ def _tree_or_404(tree_id: str):
     return tree
 
 
+def json_object() -> dict:
+    """The request's JSON body when it is an object; anything else reads as empty."""
+    payload = request.get_json(silent=True)
+    return payload if isinstance(payload, dict) else {}
+
+
 def _rate_limited():
     """Requests that can send probes are rate limited per client."""
     if probe_limit().allow(request.remote_addr or "unknown"):
@@ -297,7 +303,7 @@ def triage_api():
 def create_api():
     if limited := _rate_limited():
         return limited
-    payload = request.get_json(silent=True) or {}
+    payload = json_object()
     tree_id = payload.get("tree")
     if not isinstance(tree_id, str) or tree_id.strip("/") not in get_library().trees:
         return jsonify({"errors": {"tree": "no such troubleshooting tree"}}), 422
@@ -315,7 +321,7 @@ def get_api(diagnosis_id: str):
 def answer_api(diagnosis_id: str):
     if limited := _rate_limited():
         return limited
-    payload = request.get_json(silent=True) or {}
+    payload = json_object()
     choice = payload.get("choice")
     if not isinstance(choice, int | str) or isinstance(choice, bool):
         return jsonify({"errors": {"choice": "give the answer's index or label"}}), 422
