@@ -103,3 +103,25 @@ def test_two_stale_edits_race_and_exactly_one_wins(two_processes):
             if c["role"] == "DevOps"
         )
         assert final["name"] == winner["name"] and final["version"] == devops["version"] + 1
+
+
+def test_a_contact_saved_on_one_instance_is_found_by_search_on_the_other_within_2s(
+    two_processes,
+):
+    import time
+
+    (a, b), headers = two_processes
+    assert httpx.get(f"{b}/api/search?q=zanzibar", trust_env=False).json()["results"] == []
+    created = httpx.post(
+        f"{a}/api/contacts",
+        json={"group": "technical", "role": "Zanzibar liaison", "phone": "677001199"},
+        headers=headers,
+        trust_env=False,
+    )
+    assert created.status_code == 201
+    saved, found = time.monotonic(), False
+    while not found and time.monotonic() - saved < 2.0:
+        results = httpx.get(f"{b}/api/search?q=zanzibar", trust_env=False).json()["results"]
+        found = any("Zanzibar" in r["title"] for r in results)
+        time.sleep(0.1)
+    assert found, "instance b did not find the contact saved on a within 2 s"
