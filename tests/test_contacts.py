@@ -140,13 +140,18 @@ def test_updates_need_the_current_version(client, token):
     assert client.put(url, json={"name": "x"}, headers=auth(token)).status_code == 422  # no version
 
 
-def test_history_records_who_when_before_and_after(client, token):
+def rename_devops(client, token, name: str) -> dict:
     devops = by_role(client, "DevOps")
     client.put(
         f"/api/contacts/{devops['id']}",
-        json={"version": devops["version"], "name": "Bea"},
+        json={"version": devops["version"], "name": name},
         headers=auth(token),
     )
+    return devops
+
+
+def test_history_records_who_when_before_and_after(client, token):
+    devops = rename_devops(client, token, "Bea")
     history = f"/api/contacts/{devops['id']}/history"
     changes = client.get(history, headers=auth(token)).get_json()
     assert [c["action"] for c in changes] == ["update", "create"]
@@ -158,12 +163,7 @@ def test_history_records_who_when_before_and_after(client, token):
 
 
 def test_editors_usernames_are_not_shown_to_anonymous_readers(client, token):
-    devops = by_role(client, "DevOps")
-    client.put(
-        f"/api/contacts/{devops['id']}",
-        json={"version": devops["version"], "name": "Bea"},
-        headers=auth(token),
-    )
+    devops = rename_devops(client, token, "Bea")
     assert client.get(f"/api/contacts/{devops['id']}/history").get_json()[0]["by"] == "an editor"
     assert by_role(client, "DevOps")["updated_by"] == "an editor"
     page = client.get(f"/contacts/{devops['id']}/history").get_data(as_text=True)

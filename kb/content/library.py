@@ -151,33 +151,9 @@ def load_library(root: Path, checks: set[str] | None = None) -> Library:
     root = Path(root)
     base = root if root.is_dir() else root.parent
     library = Library(root=base)
-    texts: dict[str, str] = {}
-    outlines: dict[str, Outline] = {}
+    texts, outlines = _read_files(library, root, base)
+    roots = {source: doc_slug(source, outl.meta) for source, outl in outlines.items()}
     tables: dict[str, dict[str, tuple[str, str]]] = {}
-    roots: dict[str, str] = {}
-    for path in content_files(root):
-        source = path.relative_to(base).as_posix()
-        if escapes(path, base):
-            library.problems.append(
-                Problem(source, 1, "not read: a link to a file outside the content folder")
-            )
-            library.unreadable.append(source)
-            continue
-        try:
-            text = path.read_text(encoding="utf-8")
-            outlines[source] = outline(text, source)
-        except UnicodeDecodeError as exc:
-            line = path.read_bytes()[: exc.start].count(b"\n") + 1
-            library.problems.append(Problem(source, line, "not UTF-8 text"))
-            library.unreadable.append(source)
-            continue
-        except ContentError as exc:
-            library.problems.append(Problem(exc.source, exc.line, exc.message))
-            library.unreadable.append(source)
-            continue
-        texts[source] = text
-        library.digests[source] = hashlib.sha256(text.encode()).hexdigest()
-        roots[source] = doc_slug(source, outlines[source].meta)
     reserved = frozenset(roots.values())
     for source, slug in roots.items():
         tables[source] = anchor_table(outlines[source], slug, reserved)
@@ -215,6 +191,33 @@ def load_library(root: Path, checks: set[str] | None = None) -> Library:
         _add_document(library, document)
     _index_names(library)
     return library
+
+
+def _read_files(library: Library, root: Path, base: Path) -> tuple[dict, dict]:
+    """Each readable file's text and outline; what cannot be read is a problem, not a crash."""
+    texts: dict[str, str] = {}
+    outlines: dict[str, Outline] = {}
+    for path in content_files(root):
+        source = path.relative_to(base).as_posix()
+        try:
+            if escapes(path, base):
+                raise ContentError(
+                    source, 1, "not read: a link to a file outside the content folder"
+                )
+            text = path.read_text(encoding="utf-8")
+            outlines[source] = outline(text, source)
+        except UnicodeDecodeError as exc:
+            line = path.read_bytes()[: exc.start].count(b"\n") + 1
+            library.problems.append(Problem(source, line, "not UTF-8 text"))
+            library.unreadable.append(source)
+            continue
+        except ContentError as exc:
+            library.problems.append(Problem(exc.source, exc.line, exc.message))
+            library.unreadable.append(source)
+            continue
+        texts[source] = text
+        library.digests[source] = hashlib.sha256(text.encode()).hexdigest()
+    return texts, outlines
 
 
 def _page_source(target: str, pages: dict) -> str:

@@ -124,67 +124,58 @@ def outline(text: str, source: str) -> Outline:
     body, problems = _shortcodes(body, source, offset)
     env: dict = {}
     tokens = parse(body, env)
-    slugger = Slugger()
-    anchors: dict[str, int] = {}
-    sections = [Section(level=0, title="", anchor="", line=offset + 1)]
-    title: str | None = None
-    title_line = 0
-    title_anchor = ""
-    title_heading: list[Token] = []
-    details = 0  # how many <details> are open around the current token
-    skip_until = -1  # index of the heading_close of a heading that opened a section
-
-    for index, token in enumerate(tokens):
-        if index <= skip_until:
-            continue
-        current = sections[-1]
-        if token.type == "html_block":
-            details += len(_DETAILS_OPEN.findall(token.content))
-            details = max(0, details - len(_DETAILS_CLOSE.findall(token.content)))
-        elif token.type in ("fence", "code_block"):
-            current.code.append(token.content.rstrip("\n"))
-        if token.type != "heading_open":
-            current.tokens.append(token)
-            continue
-        number = offset + (token.map[0] if token.map else 0) + 1
-        plain = inline_text(tokens[index + 1])
-        anchor = slugger.unique(plain)
-        anchors.setdefault(anchor, number)
-        token.attrSet("id", anchor)
-        level = int(token.tag[1])
-        opens_section = (
-            level <= 3 and token.level == 0 and not details and any(c.isalnum() for c in plain)
-        )
-        if not opens_section:
-            current.inner_anchors.append(anchor)
-            current.tokens.append(token)
-            continue
-        skip_until = index + 2
-        if level == 1 and title is None and len(sections) == 1:
-            # The file's own title: its text stays with the file's page, not a section.
-            title, title_line, title_anchor = " ".join(plain.split()), number, anchor
-            title_heading = tokens[index : index + 3]
-            continue
-        sections.append(
-            Section(
-                level=level,
-                title=" ".join(plain.split()),
-                anchor=anchor,
-                line=number,
-                heading=tokens[index : index + 3],
-            )
-        )
-
-    return Outline(
+    found = Outline(
         meta=meta,
-        title=title,
-        title_line=title_line,
-        title_anchor=title_anchor,
-        title_heading=title_heading,
-        sections=sections,
-        anchors=anchors,
+        title=None,
+        title_line=0,
+        title_anchor="",
+        title_heading=[],
+        sections=[Section(level=0, title="", anchor="", line=offset + 1)],
+        anchors={},
         env=env,
         lines=text.split("\n"),
         offset=offset,
         problems=problems,
     )
+    slugger = Slugger()
+    details = 0  # how many <details> are open around the current token
+    skip_until = -1  # index of the heading_close of a heading that opened a section
+    for index, token in enumerate(tokens):
+        if index <= skip_until:
+            continue
+        current = found.sections[-1]
+        if token.type == "html_block":
+            details += len(_DETAILS_OPEN.findall(token.content))
+            details = max(0, details - len(_DETAILS_CLOSE.findall(token.content)))
+        elif token.type in ("fence", "code_block"):
+            current.code.append(token.content.rstrip("\n"))
+        if token.type == "heading_open" and _heading(found, tokens, index, slugger, details):
+            skip_until = index + 2
+        else:
+            current.tokens.append(token)
+    return found
+
+
+def _heading(
+    found: Outline, tokens: list[Token], index: int, slugger: Slugger, details: int
+) -> bool:
+    """Give a heading its anchor; True when it opens a section (or titles the file)."""
+    token = tokens[index]
+    number = found.offset + (token.map[0] if token.map else 0) + 1
+    plain = inline_text(tokens[index + 1])
+    anchor = slugger.unique(plain)
+    found.anchors.setdefault(anchor, number)
+    token.attrSet("id", anchor)
+    level = int(token.tag[1])
+    if level > 3 or token.level != 0 or details or not any(c.isalnum() for c in plain):
+        found.sections[-1].inner_anchors.append(anchor)
+        return False
+    title = " ".join(plain.split())
+    if level == 1 and found.title is None and len(found.sections) == 1:
+        # The file's own title: its text stays with the file's page, not a section.
+        found.title, found.title_line, found.title_anchor = title, number, anchor
+        found.title_heading = tokens[index : index + 3]
+        return True
+    heading = tokens[index : index + 3]
+    found.sections.append(Section(level, title, anchor, number, heading=heading))
+    return True

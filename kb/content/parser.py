@@ -9,7 +9,7 @@ from pathlib import Path
 from kb.content.guides import Sources, find_guides
 from kb.content.markdown import render_tokens
 from kb.content.model import Article, ContentError, Document, Heading, Link, Problem
-from kb.content.outline import Outline, outline
+from kb.content.outline import Outline, Section, outline
 from kb.content.roles import is_navigation, role_of
 from kb.content.sanitize import clean_html
 from kb.content.slugs import path_slug
@@ -115,51 +115,14 @@ def parse_text(
             html, facts = reader.read(section.tokens, section.line)
         except RecursionError:
             raise ContentError(source, section.line, "nesting too deep to render") from None
-        if section.level == 0:
-            meta_title = outl.meta.get("title")
-            title = str(meta_title).strip() if meta_title not in (None, "") else ""
-            title = title or outl.title or _title_from_path(source)
-            article = Article(
-                slug=slug,
-                title=title,
-                level=0,
-                source=source,
-                line=outl.title_line or section.line,
-                anchor=outl.title_anchor,
-                meta=outl.meta,
-                aliases=_aliases(outl.meta),
-                h1=outl.title or "",
-            )
-        else:
-            while stack and stack[-1].level >= section.level:
-                stack.pop()
-            parent = stack[-1] if stack else articles[0]
-            article = Article(
-                slug=section_slug(slug, section.anchor, reserved),
-                title=section.title,
-                level=section.level,
-                source=source,
-                line=section.line,
-                anchor=section.anchor,
-                parent=parent.slug,
-            )
-            parent.children.append(article.slug)
-        article.html = clean_html(html)
-        heading = section.heading if section.level else outl.title_heading
-        article.heading_html = clean_html(render_tokens(heading, outl.env)) if heading else ""
-        article.text = html_to_text(article.html)
-        article.code = "\n".join(section.code)
-        article.headings = [Heading(level, anchor, text) for level, anchor, text in facts.headings]
-        article.tables = facts.tables
-        if article.level:
-            article.role = role_of(article.title)
-            article.navigation = is_navigation(article.title) or facts.links_only
-        for href, line in facts.links:
-            found = _locate(outl.lines, f"({href}", line)
-            line = found if found != line else _locate(outl.lines, href, line)
-            article.links.append(Link(href=href, line=line))
-            if resolve(href) is None:
-                problems.append(Problem(source, line, f"broken link: {href}"))
+        while stack and stack[-1].level >= section.level:
+            stack.pop()
+        parent = stack[-1] if stack else None
+        article = _article(outl, section, slug, source, parent, reserved)
+        _fill(article, outl, section, html, facts)
+        for link in article.links:
+            if resolve(link.href) is None:
+                problems.append(Problem(source, link.line, f"broken link: {link.href}"))
         articles.append(article)
         facts_by_slug[article.slug] = facts
         stack.append(article)
@@ -169,6 +132,60 @@ def parse_text(
     return Document(
         source=source, articles=articles, trees=trees, problems=problems, anchors=anchors
     )
+
+
+def _article(
+    outl: Outline,
+    section: Section,
+    slug: str,
+    source: str,
+    parent: Article | None,
+    reserved: frozenset[str],
+) -> Article:
+    """The file's own page (level 0) or one section's, linked under its parent."""
+    if section.level == 0 or parent is None:
+        meta_title = outl.meta.get("title")
+        title = str(meta_title).strip() if meta_title not in (None, "") else ""
+        return Article(
+            slug=slug,
+            title=title or outl.title or _title_from_path(source),
+            level=0,
+            source=source,
+            line=outl.title_line or section.line,
+            anchor=outl.title_anchor,
+            meta=outl.meta,
+            aliases=_aliases(outl.meta),
+            h1=outl.title or "",
+        )
+    article = Article(
+        slug=section_slug(slug, section.anchor, reserved),
+        title=section.title,
+        level=section.level,
+        source=source,
+        line=section.line,
+        anchor=section.anchor,
+        parent=parent.slug,
+        role=role_of(section.title),
+    )
+    parent.children.append(article.slug)
+    return article
+
+
+def _fill(article: Article, outl: Outline, section: Section, html: str, facts: Facts) -> None:
+    """What an article shows and holds: sanitised HTML, text, code, headings, links."""
+    article.html = clean_html(html)
+    heading = section.heading if section.level else outl.title_heading
+    article.heading_html = clean_html(render_tokens(heading, outl.env)) if heading else ""
+    article.text = html_to_text(article.html)
+    article.code = "\n".join(section.code)
+    article.headings = [Heading(level, anchor, text) for level, anchor, text in facts.headings]
+    article.tables = facts.tables
+    article.navigation = bool(article.level) and (is_navigation(article.title) or facts.links_only)
+    for href, line in facts.links:
+        found = _locate(outl.lines, f"({href}", line)
+        article.links.append(
+            Link(href, found if found != line else _locate(outl.lines, href, line))
+        )
 
 
 def _section_aliases(
