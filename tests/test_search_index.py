@@ -120,3 +120,23 @@ def test_readers_in_two_processes_never_fail_while_a_third_rebuilds(tmp_path):
         searches, failures = map(int, out.split())
         assert process.returncode == 0
         assert searches > 10 and failures == 0
+
+
+def test_files_held_by_a_failure_are_released_though_the_caller_keeps_it(tmp_path):
+    import weakref
+
+    from kb.search.index import close_leaked_files
+
+    def fail_holding_a_file():
+        handle = open(tmp_path / "segment", "w")  # noqa: SIM115 - left open on purpose
+        holder.append(weakref.ref(handle))
+        raise OSError("damaged index")
+
+    holder: list = []
+    try:
+        fail_holding_a_file()
+    except OSError as error:
+        failure = error
+    assert holder[0]() is not None  # the traceback's frame still holds the file
+    close_leaked_files(failure)
+    assert holder[0]() is None and isinstance(failure, OSError)

@@ -117,11 +117,14 @@ def usable(generation: Path) -> bool:
 
 
 def close_leaked_files(failure: BaseException | None) -> None:
-    """Whoosh leaves a damaged index's files open when reading fails. They are freed with
-    the failure's traceback: drop it here, quietly, rather than warn at a random moment."""
+    """Whoosh leaves a damaged index's files open when reading fails: the frames in the
+    failure's traceback still hold them. Cut the traceback (the caller may keep the
+    exception itself) and collect now, quietly, rather than warn at a random moment."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
-        del failure
+        if failure is not None:
+            failure.__traceback__ = None
+            failure.__context__ = failure.__cause__ = None
         gc.collect()
 
 
