@@ -72,6 +72,7 @@ def serve_command(host: str, port: int, workers: int, threads: int) -> None:
     from gunicorn.app.base import BaseApplication
 
     from kb import config as settings
+    from kb.serving import gunicorn_settings
 
     # Check the settings here, so a bad one fails once with its message, before any
     # worker starts; each worker then builds its own app (no connections shared by fork).
@@ -82,12 +83,17 @@ def serve_command(host: str, port: int, workers: int, threads: int) -> None:
 
     class _Server(BaseApplication):
         def load_config(self) -> None:
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", workers)
-            self.cfg.set("threads", threads)
-            self.cfg.set("worker_class", "gthread")
-            self.cfg.set("control_socket_disable", True)
-            self.cfg.set("accesslog", "-")
+            # The production settings (timeouts, limits, logging), then this command's
+            # options on top.
+            chosen = {
+                **gunicorn_settings(),
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "threads": threads,
+                "worker_class": "gthread",
+            }
+            for key, value in chosen.items():
+                self.cfg.set(key, value)
 
         def load(self) -> Flask:
             return _create_app()

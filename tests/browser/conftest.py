@@ -41,9 +41,11 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def live_server(tmp_path_factory, simulator_process):
-    """The app served by a real WSGI server in a thread, its `api` target the simulator."""
+    """The app served by a real WSGI server in a thread, its `api` target the simulator.
+    A fresh app and database for every test: no journey sees another's contacts,
+    diagnoses or searches."""
     data = tmp_path_factory.mktemp("browser-data")
     app = create_app(
         {
