@@ -110,8 +110,8 @@ def index_command() -> None:
     from kb.content.library import load_library
     from kb.search import index
 
-    config = settings.settings_from_env(Flask("kb").instance_path)
     try:
+        config = settings.settings_from_env(Flask("kb").instance_path)
         settings.finish(config)
     except settings.ConfigError as error:
         raise click.ClickException(str(error)) from None  # the live index is left as it is

@@ -28,31 +28,82 @@ class ConfigError(RuntimeError):
     """A setting that must not be used; the message says which and why."""
 
 
-def settings_from_env(instance_path: str) -> dict:
-    data_dir = Path(os.environ.get("KB_DATA_DIR") or instance_path)
-    return {
-        "KB_CONTENT_DIR": os.environ.get("KB_CONTENT_DIR") or "content",
-        "KB_DATA_DIR": str(data_dir),
-        "KB_DATABASE_URL": os.environ.get("KB_DATABASE_URL") or "",
-        "KB_SECRET_KEY": os.environ.get("KB_SECRET_KEY") or "",
-        "KB_PROBE_CACHE_SECONDS": float(os.environ.get("KB_PROBE_CACHE_SECONDS") or 5),
-        "KB_PROBE_RATE_PER_MINUTE": int(os.environ.get("KB_PROBE_RATE_PER_MINUTE") or 60),
-        "KB_PUBLIC_READ": (os.environ.get("KB_PUBLIC_READ") or "true").strip().lower()
-        not in ("0", "false", "no"),
-        "KB_CONTACT_STALE_DAYS": int(os.environ.get("KB_CONTACT_STALE_DAYS") or 90),
-        "KB_TRUST_PROXY": (os.environ.get("KB_TRUST_PROXY") or "").strip().lower()
-        in ("1", "true", "yes"),
-        # Where kb is reached, for the few absolute links it writes (exports): never taken
-        # from the request's Host header, which any client can set.
-        "KB_BASE_URL": (os.environ.get("KB_BASE_URL") or "").strip().rstrip("/"),
-        "TRUSTED_HOSTS": [
-            h.strip() for h in (os.environ.get("KB_TRUSTED_HOSTS") or "").split(",") if h.strip()
-        ]
-        or None,
-        # Forms and JSON are small; the CSV import is capped at 512 KiB inside this.
-        "MAX_CONTENT_LENGTH": 1024 * 1024,
-        "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
-    }
+def _text(raw: str) -> str:
+    return raw.strip()
+
+
+def _whole(low: int, high: int):
+    def parse(raw: str) -> int:
+        value = int(raw)
+        if not low <= value <= high:
+            raise ValueError
+        return value
+
+    parse.expects = f"a whole number from {low} to {high}"
+    return parse
+
+
+def _seconds(raw: str) -> float:
+    value = float(raw)
+    if not 0 <= value <= 3600:
+        raise ValueError
+    return value
+
+
+_seconds.expects = "a number of seconds from 0 to 3600"
+
+
+def _flag(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError
+
+
+_flag.expects = "true or false"
+
+
+def _hosts(raw: str) -> list[str] | None:
+    return [h.strip() for h in raw.split(",") if h.strip()] or None
+
+
+# Every setting kb reads from the environment: its variable, how it is read, its default
+# (README, "Configuration"). One table, parsed once at start, each error naming the
+# variable and what it expects.
+SETTINGS = {
+    "KB_CONTENT_DIR": (_text, "content"),
+    "KB_DATABASE_URL": (_text, ""),
+    "KB_SECRET_KEY": (_text, ""),
+    "KB_PROBE_CACHE_SECONDS": (_seconds, "5"),
+    "KB_PROBE_RATE_PER_MINUTE": (_whole(1, 100_000), "60"),
+    "KB_PUBLIC_READ": (_flag, "true"),
+    "KB_CONTACT_STALE_DAYS": (_whole(1, 3650), "90"),
+    "KB_TRUST_PROXY": (_flag, "false"),
+    # Rate limits shared through Redis instead of the database (redis://host:6379/0).
+    "KB_REDIS_URL": (_text, ""),
+    # Where kb is reached, for the few absolute links it writes (exports): never taken
+    # from the request's Host header, which any client can set.
+    "KB_BASE_URL": (_text, ""),
+    "KB_TRUSTED_HOSTS": (_hosts, ""),
+}
+
+
+def settings_from_env(instance_path: str, environ=os.environ) -> dict:
+    config: dict = {}
+    for name, (parse, default) in SETTINGS.items():
+        raw = environ.get(name) or default
+        try:
+            config[name] = parse(raw)
+        except ValueError:
+            expects = getattr(parse, "expects", "a valid value")
+            raise ConfigError(f"{name}: expected {expects}, got {raw!r}") from None
+    config["KB_DATA_DIR"] = str(Path(environ.get("KB_DATA_DIR") or instance_path))
+    config["TRUSTED_HOSTS"] = config.pop("KB_TRUSTED_HOSTS")
+    # Forms and JSON are small; the CSV import is capped at 512 KiB inside this.
+    config["MAX_CONTENT_LENGTH"] = config["MAX_FORM_MEMORY_SIZE"] = 1024 * 1024
+    return config
 
 
 def finish(config: dict) -> None:

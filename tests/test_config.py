@@ -29,3 +29,35 @@ def test_environment_sets_folders_and_database(monkeypatch, tmp_path):
     app = create_app()
     assert app.config["KB_DATA_DIR"] == str(tmp_path / "d")
     assert app.config["KB_DATABASE_URL"] == f"sqlite:///{tmp_path / 'd' / 'kb.sqlite3'}"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expects"),
+    [
+        ("KB_PROBE_RATE_PER_MINUTE", "abc", "a whole number from 1 to 100000"),
+        ("KB_PROBE_RATE_PER_MINUTE", "0", "a whole number from 1 to 100000"),
+        ("KB_PROBE_CACHE_SECONDS", "soon", "a number of seconds from 0 to 3600"),
+        ("KB_CONTACT_STALE_DAYS", "-5", "a whole number from 1 to 3650"),
+        ("KB_PUBLIC_READ", "maybe", "true or false"),
+    ],
+)
+def test_a_bad_setting_names_its_variable_and_what_it_expects(
+    monkeypatch, tmp_path, variable, value, expects
+):
+    from kb.config import settings_from_env
+
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError) as error:
+        settings_from_env(str(tmp_path))
+    assert str(error.value).startswith(f"{variable}: expected {expects}, got '{value}'")
+
+
+def test_kb_serve_reports_a_bad_setting_without_a_traceback(monkeypatch):
+    from click.testing import CliRunner
+
+    from kb.cli import cli
+
+    monkeypatch.setenv("KB_PROBE_RATE_PER_MINUTE", "abc")
+    result = CliRunner().invoke(cli, ["serve"])
+    assert result.exit_code == 1 and "KB_PROBE_RATE_PER_MINUTE: expected" in result.output
+    assert "Traceback" not in result.output
