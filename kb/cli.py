@@ -98,6 +98,8 @@ def serve_command(host: str, port: int, workers: int, threads: int) -> None:
         def load(self) -> Flask:
             return _create_app()
 
+    # Live checks may hold half of each worker's threads (kb/checks/admission.py).
+    os.environ["KB_THREADS"] = str(threads)
     click.echo(f"kb: serving on http://{host}:{port}")
     _Server().run()
 

@@ -65,6 +65,16 @@ def _flag(raw: str) -> bool:
 _flag.expects = "true or false"
 
 
+def _optional_whole(low: int, high: int):
+    whole = _whole(low, high)
+
+    def parse(raw: str) -> int | None:
+        return whole(raw) if raw.strip() else None
+
+    parse.expects = whole.expects + " (or unset)"
+    return parse
+
+
 def _hosts(raw: str) -> list[str] | None:
     return [h.strip() for h in raw.split(",") if h.strip()] or None
 
@@ -78,6 +88,8 @@ SETTINGS = {
     "KB_SECRET_KEY": (_text, ""),
     "KB_PROBE_CACHE_SECONDS": (_seconds, "5"),
     "KB_PROBE_RATE_PER_MINUTE": (_whole(1, 100_000), "60"),
+    # Requests that may wait on live checks at once, per process (unset: half the threads).
+    "KB_PROBE_CONCURRENT_REQUESTS": (_optional_whole(1, 1000), ""),
     "KB_PUBLIC_READ": (_flag, "true"),
     "KB_CONTACT_STALE_DAYS": (_whole(1, 3650), "90"),
     "KB_TRUST_PROXY": (_flag, "false"),

@@ -28,6 +28,8 @@ def import_models() -> None:
     import kb.auth.model
     import kb.contacts.model
     import kb.diagnosis.store
+    import kb.diagnosis.triage_store
+    import kb.ratelimit
     import kb.search.log  # noqa: F401
 
 

@@ -78,13 +78,14 @@ def test_a_refused_connection_is_named(tmp_path):
     assert result.outcome == ERROR and result.detail == "connection refused"
 
 
-def test_bodies_are_capped_redirects_are_results_and_json_is_required(tmp_path, simulator):
+def test_bodies_are_capped_redirects_are_results_and_paths_need_json(tmp_path, simulator):
     large = run(tmp_path, simulator, "large")
     assert large.outcome == ERROR and "body too large" in large.detail
     moved = run(tmp_path, simulator, "moved")
     assert moved.outcome == FAIL and moved.status == 302  # not followed to 127.0.0.1:9
-    html = run(tmp_path, simulator, "not-json")
-    assert html.outcome == ERROR and "invalid JSON" in html.detail
+    html = run(tmp_path, simulator, "not-json")  # as in Gatus: a path into HTML fails
+    assert html.outcome == FAIL and html.detail == "[BODY].status (not JSON) == ok"
+    assert html.conditions[0].missing  # an absent value, not evidence of a wrong one
 
 
 def test_secrets_come_from_the_environment_and_are_never_shown(tmp_path, simulator):

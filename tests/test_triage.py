@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 
 import pytest
 
@@ -90,6 +91,64 @@ def test_request_parameters_never_choose_what_is_fetched(probe_app, simulator):
 
 
 def test_probes_are_rate_limited_per_client(probe_app, simulator):
-    client = probe_app(KB_PROBE_RATE_PER_MINUTE=6).test_client()
+    app = probe_app(KB_PROBE_RATE_PER_MINUTE=6)
+    app.extensions["kb.probe_limit"].clock = lambda: 60.0 * 29_000_000  # one minute's window
+    client = app.test_client()
     codes = [client.post("/api/triage").status_code for _ in range(8)]
-    assert codes[:5] == [200] * 5 and codes[-1] == 429
+    assert codes == [200] * 6 + [429] * 2
+
+
+def test_slow_mode_shows_the_failing_check_no_guide_covers(probe_app, simulator):
+    simulator.mode("slow")
+    client = probe_app().test_client()
+    data = triage(client)
+    latency = next(p for p in data["probes"] if p["id"] == "api-latency")
+    assert latency["outcome"] == "fail" and latency["detail"].startswith("[RESPONSE_TIME] (")
+    assert data["summary"][0] == "1 check fails that no guide covers: api-latency"
+    assert not any("Every check" in line for line in data["summary"])
+    [uncovered] = data["uncovered"]
+    assert uncovered["id"] == "api-latency" and uncovered["query"] == "api latency"
+    page = client.get(data["url"]).get_data(as_text=True)
+    assert "1 check fails that no guide covers: api-latency" in page
+    assert "Every check passes" not in page
+    assert "/search?q=api+latency" in page
+
+
+def test_a_triage_run_has_its_own_page_showing_where_and_when(probe_app, simulator):
+    simulator.mode("db-down")
+    client = probe_app().test_client()
+    posted = client.post("/triage", data={"csrf_token": form_token(client, "/triage")})
+    assert posted.status_code == 303 and posted.headers["Location"].startswith("/triage/")
+    page = client.get(posted.headers["Location"]).get_data(as_text=True)
+    host = simulator.url.removeprefix("http://")
+    assert "[BODY].checks.database (error) == ok" in page and host in page
+    assert "ran 20" in page and " UTC" in page  # each result says when it ran
+    assert 'API returns 503 "Service Degraded"' in page.replace("&#34;", '"')
+    again = probe_app().test_client()  # a teammate, later, on the same database
+    assert again.get(posted.headers["Location"]).status_code == 200
+    assert again.get("/triage/nope").status_code == 404
+
+
+def test_the_api_says_where_and_when_each_check_ran(probe_app, simulator):
+    data = triage(probe_app().test_client())
+    assert data["url"] == f"/triage/{data['id']}"
+    host = simulator.url.removeprefix("http://")
+    ready = next(p for p in data["probes"] if p["id"] == "api-ready")
+    assert ready["target"] == host and ready["at"].endswith("+00:00")
+    assert "queued_ms" in ready and ready["title"]
+    assert data["summary"][-1].startswith("Every check that ran passes; 1 was skipped")
+
+
+def test_a_busy_kb_answers_at_once_instead_of_queueing(probe_app, simulator):
+    app = probe_app(KB_PROBE_CACHE_SECONDS=0)
+    client = app.test_client()
+    admission = app.extensions["kb.probes"].admission
+    with ExitStack() as taken:  # every slot held by requests already waiting on checks
+        assert all(taken.enter_context(admission.enter()) for _ in range(admission.limit))
+        busy = client.post("/api/triage")
+        assert busy.status_code == 503 and busy.headers["Retry-After"] == "3"
+        assert busy.get_json()["error"] == "busy"
+        page = client.post("/triage", data={"csrf_token": form_token(client, "/triage")})
+        assert page.status_code == 503
+        assert "try again in a few seconds" in page.get_data(as_text=True)
+    assert client.post("/api/triage").status_code == 200

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from kb.checks.conditions import Condition, ConditionError, parse_condition
+from kb.checks.conditions import Condition, ConditionError, parse_condition, review
 from kb.content.model import Problem
 
 PROBES_FILE = "probes.yaml"
@@ -51,6 +51,11 @@ class Probe:
     timeout: float
     conditions: tuple[tuple[str, Condition], ...]  # (name, condition), in order
     line: int
+
+    @property
+    def checks_connection(self) -> bool:
+        """A [CONNECTED] condition makes a refused connection a measured fact, not an error."""
+        return any("[CONNECTED]" in c.placeholders for _, c in self.conditions)
 
     @property
     def secrets(self) -> list[str]:
@@ -96,8 +101,8 @@ def load_catalog(content_dir: Path) -> Catalog:
         )
         return catalog
 
-    def problem(node: yaml.Node, message: str) -> None:
-        catalog.problems.append(Problem(source, _line(node), message))
+    def problem(node: yaml.Node, message: str, severity: str = "error") -> None:
+        catalog.problems.append(Problem(source, _line(node), message, severity))
 
     sections = {(_scalar(k) or ""): v for k, v in _mapping(root)}
     for key_node, value in _mapping(sections.get("targets")):
@@ -175,9 +180,18 @@ def _probe(name, key_node, value, catalog, problem) -> Probe | None:
             problem(node, f"probe '{name}': condition {condition_name} must be a string")
             continue
         try:
-            conditions.append((condition_name, parse_condition(text)))
+            condition = parse_condition(text)
         except ConditionError as exc:
             problem(node, f"probe '{name}': condition {condition_name}: {exc}")
+            continue
+        conditions.append((condition_name, condition))
+        notes = review(condition)
+        if "[CERTIFICATE_EXPIRATION]" in condition.placeholders and not catalog.targets[
+            target
+        ].url.startswith("https://"):
+            notes.append("[CERTIFICATE_EXPIRATION] is 0 for a plain http:// target")
+        for note in notes:
+            problem(node, f"probe '{name}': condition {condition_name}: {note}", "warning")
     if not conditions:
         problem(key_node, f"probe '{name}': needs at least one valid condition")
         return None

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from markupsafe import Markup
 
-from kb.checks.runner import ProbeResult
 from kb.checks.service import get_probes, probe_limit
 from kb.contacts.service import list_contacts
 from kb.content.model import END_ESCALATE, ENDS
 from kb.content.parser import article_url
 from kb.content_store import get_library
 from kb.db import get_session
-from kb.diagnosis import engine, store, triage
+from kb.diagnosis import engine, store, triage, triage_store
 from kb.diagnosis.diagram import render_svg
 from kb.diagnosis.escalation import escalation
 from kb.diagnosis.export import timeline_markdown
+from kb.search.setup import get_search
 from kb.web.contacts import contact_json
 
 bp = Blueprint("diagnose", __name__)
@@ -231,29 +242,63 @@ def _back_to(diagnosis_id: str, conflict: bool):
 def export(diagnosis_id: str):
     record = _record_or_404(diagnosis_id)
     walk = _walk(record)
-    link = url_for("diagnose.diagnosis_page", diagnosis_id=record.id, _external=True)
+    # Absolute only from KB_BASE_URL: the Host header is whatever the client sent.
+    path = url_for("diagnose.diagnosis_page", diagnosis_id=record.id)
+    link = (current_app.config.get("KB_BASE_URL") or "") + path
     text = timeline_markdown(record, walk, _titles(), link)
     response = Response(text, mimetype="text/markdown")
     response.headers["Content-Disposition"] = f'inline; filename="diagnosis-{record.id}.md"'
     return response
 
 
-def _triage() -> tuple[dict[str, ProbeResult], list[triage.Suggestion]]:
-    results = get_probes().run_all()
-    suggestions = triage.suggest(list(get_library().trees.values()), results, _titles())
-    return results, suggestions
+def _search_hits(query: str) -> list[dict]:
+    """Where to read about a failing check no guide covers: the runbooks' best matches."""
+    try:
+        answer = get_search().search(query, limit=3)
+    except Exception:  # search is a help here, never a reason for triage to fail
+        current_app.logger.warning("triage: search for %r failed", query, exc_info=True)
+        return []
+    return [{"title": r.title, "url": r.url} for r in answer.results]
+
+
+def _triage() -> triage_store.TriageRun | None:
+    """Run every check, reason from the results, store the run; None when kb is busy
+    (too many requests are already waiting on checks; see kb/checks/admission.py)."""
+    results = get_probes().try_run_all()
+    if results is None:
+        return None
+    data = triage.report(results, list(get_library().trees.values()), _titles())
+    for entry in data["uncovered"]:
+        entry["search"] = _search_hits(entry["query"])
+    return triage_store.save(get_session(), data)
+
+
+TRIAGE_BUSY = (
+    "Checks are already running for other requests. Their results are shared, "
+    "so try again in a few seconds."
+)
 
 
 @bp.route("/triage", methods=["GET", "POST"])
 def triage_page():
     if request.method == "GET":
-        return render_template("triage.html", results=None, suggestions=None, titles=_titles())
+        return render_template("triage.html", run=None)
     if limited := _rate_limited():
         return limited
-    results, suggestions = _triage()
-    return render_template(
-        "triage.html", results=results, suggestions=suggestions, titles=_titles()
-    )
+    record = _triage()
+    if record is None:
+        response = make_response(render_template("triage.html", run=None, busy=TRIAGE_BUSY), 503)
+        response.headers["Retry-After"] = "3"
+        return response
+    return redirect(url_for("diagnose.triage_run_page", run_id=record.id), code=303)
+
+
+@bp.get("/triage/<run_id>")
+def triage_run_page(run_id: str):
+    record = triage_store.load(get_session(), run_id)
+    if record is None:
+        abort(404)
+    return render_template("triage.html", run=record, report=record.report)
 
 
 # JSON API -----------------------------------------------------------------------------
@@ -278,23 +323,25 @@ def trees_api():
 def triage_api():
     if limited := _rate_limited():
         return limited
-    results, suggestions = _triage()
+    record = _triage()
+    if record is None:
+        response = jsonify({"error": "busy", "message": TRIAGE_BUSY})
+        response.status_code = 503
+        response.headers["Retry-After"] = "3"
+        return response
+    data = record.report
     return jsonify(
         {
-            "probes": [
-                {"id": r.probe, "outcome": r.outcome, "detail": r.detail, "ms": r.ms}
-                for r in results.values()
-            ],
+            "id": record.id,
+            "url": url_for("diagnose.triage_run_page", run_id=record.id),
+            "at": record.created_at.isoformat(timespec="seconds"),
+            "summary": data["summary"],
+            "probes": data["probes"],
             "suggestions": [
-                {
-                    "tree": s.tree.id,
-                    "title": s.tree.title,
-                    "url": url_for("diagnose.tree_page", tree_id=s.tree.id),
-                    "reason": s.reason,
-                    "strength": s.strength,
-                }
-                for s in suggestions
+                {**s, "url": url_for("diagnose.tree_page", tree_id=s["tree"])}
+                for s in data["suggestions"]
             ],
+            "uncovered": data["uncovered"],
         }
     )
 
