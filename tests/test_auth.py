@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import Session, select
 
 from kb.auth.model import User
 from kb.auth.service import create_user
-from tests.conftest import form_token
+from tests.conftest import IN_CI, form_token
 
 PASSWORD = "correct horse battery"
 
@@ -54,11 +55,20 @@ def test_repeated_failures_lock_the_account_for_a_while(app, make_app):
         assert user.locked_until is not None
 
 
+def same_minute(*apps) -> None:
+    """Pin the login limit's clock, so a test never straddles two minutes' windows."""
+    for app in apps:
+        app.extensions["kb.login_limit"].clock = lambda: 60.0 * 29_000_000
+
+
 def test_login_attempts_are_throttled_per_address(app):
+    same_minute(app)
     client = app.test_client()
-    codes = [attempt(client, f"user{i}", "wrong password!").status_code for i in range(12)]
-    assert "Too many attempts" in attempt(client, "x", "y").get_data(as_text=True)
-    assert codes[0] == 401
+    pages = [attempt(client, f"user{i}", "wrong password!") for i in range(12)]
+    assert [p.status_code for p in pages] == [401] * 12
+    texts = [p.get_data(as_text=True) for p in pages]
+    assert all("Invalid username or password." in t for t in texts[:10])
+    assert all("Too many attempts" in t for t in texts[10:])
 
 
 def test_open_redirects_are_refused_after_login(app, client):
@@ -131,3 +141,49 @@ def test_parallel_wrong_passwords_cannot_undercount_the_lock(app):
     with Session(engine) as session:
         assert authenticate(session=session, username="alice", password=PASSWORD) is None
         assert session.exec(select(User)).one().locked_until is not None
+
+
+def test_logging_out_revokes_the_session_cookie_everywhere(app):
+    add_user(app)
+    first, second = app.test_client(), app.test_client()
+    for client in (first, second):
+        assert attempt(client, "alice", PASSWORD).status_code == 302
+    stolen = first.get_cookie("session").value
+    first.post("/logout", data={"csrf_token": form_token(first, "/contacts/new")})
+    replay = app.test_client()
+    replay.set_cookie("session", stolen)
+    assert replay.get("/contacts/new").status_code == 302  # sent to log in again
+    assert second.get("/contacts/new").status_code == 302  # logged out everywhere
+
+
+def test_login_throttling_holds_across_instances(make_app):
+    """Two app instances on one database share one count of attempts per address."""
+    first, second = make_app(), make_app()
+    same_minute(first, second)
+    add_user(first)
+    for _ in range(10):
+        attempt(first.test_client(), "alice", "wrong password!")
+    refused = attempt(second.test_client(), "alice", PASSWORD)
+    assert refused.status_code == 401
+    assert "Too many attempts" in refused.get_data(as_text=True)
+
+
+def test_login_throttling_through_redis_when_configured(make_app):
+    import redis
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
+    except redis.RedisError:
+        if IN_CI:
+            raise
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    first, second = make_app(KB_REDIS_URL=url), make_app(KB_REDIS_URL=url)
+    same_minute(first, second)
+    add_user(first)
+    for _ in range(10):
+        attempt(first.test_client(), "alice", "wrong password!")
+    assert "Too many attempts" in attempt(second.test_client(), "alice", PASSWORD).get_data(
+        as_text=True
+    )
+    assert any(redis.Redis.from_url(url).scan_iter("kb:rate:login:*"))

@@ -168,3 +168,17 @@ def test_a_contact_id_no_database_can_hold_is_not_found(client, method):
     path = f"/api/contacts/{big}" + ("/history" if method == "get" else "")
     assert getattr(client, method)(path, json={"version": 1}).status_code in (401, 404)
     assert client.get(f"/contacts/{big}/history").status_code == 404
+
+
+def test_the_host_header_never_makes_the_links_kb_writes(make_app):
+    tree = "alcom-v3-runbook/issue-shift-wont-close"
+    for config, expected in (
+        ({}, "- Link: /d/"),
+        ({"KB_BASE_URL": "https://kb.example"}, "- Link: https://kb.example/d/"),
+    ):
+        client = make_app(**config).test_client()
+        state = client.post("/api/diagnoses", json={"tree": tree}).get_json()
+        export = client.get(
+            f"/api/diagnoses/{state['id']}/export.md", headers={"Host": "evil.example"}
+        ).get_data(as_text=True)
+        assert expected in export and "evil.example" not in export

@@ -125,3 +125,29 @@ def test_a_contact_saved_on_one_instance_is_found_by_search_on_the_other_within_
         found = any("Zanzibar" in r["title"] for r in results)
         time.sleep(0.1)
     assert found, "instance b did not find the contact saved on a within 2 s"
+
+
+def test_a_lockout_holds_under_20_parallel_wrong_passwords_over_two_instances(
+    two_processes, make_app
+):
+    import re
+
+    from sqlmodel import select
+
+    from kb.auth.model import User
+
+    (a, b), _headers = two_processes
+
+    def wrong(base: str) -> int:
+        with httpx.Client(base_url=base, trust_env=False) as client:
+            page = client.get("/login").text
+            token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+            form = {"username": "alice", "password": "wrong password!", "csrf_token": token}
+            return client.post("/login", data=form).status_code
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = list(pool.map(wrong, [a, b] * 10))
+    assert statuses == [401] * 20
+    with Session(make_app().extensions["kb.db"]) as session:
+        alice = session.exec(select(User).where(User.username == "alice")).one()
+        assert alice.locked_until is not None  # five failures counted, whoever served them

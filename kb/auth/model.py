@@ -21,6 +21,9 @@ class User(SQLModel, table=True):
     # Named as in the customer's own API (see the runbook's "Unlock User Account").
     failed_login_attempts: int = 0
     locked_until: datetime | None = None
+    # Sessions carry the epoch they were made in; logging out moves it on, so every cookie
+    # issued before (on any device, any instance) stops working at once.
+    session_epoch: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(default_factory=utcnow)
 
     @property

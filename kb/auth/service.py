@@ -89,6 +89,14 @@ def authenticate(*, session: Session, username: str, password: str) -> User | No
     return None
 
 
+def end_sessions(*, session: Session, user: User) -> None:
+    """Log a user out everywhere: every session cookie issued so far stops working."""
+    session.exec(
+        update(User).where(User.id == user.id).values(session_epoch=User.session_epoch + 1)
+    )
+    session.commit()
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

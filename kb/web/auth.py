@@ -27,11 +27,12 @@ from flask import (
 from flask.sessions import SecureCookieSessionInterface
 
 from kb.auth.model import User
-from kb.auth.service import authenticate, user_for_token
+from kb.auth.service import authenticate, end_sessions, user_for_token
 from kb.db import get_session
-from kb.ratelimit import RateLimiter
+from kb.ratelimit import SharedRateLimiter, counter_for
 
 bp = Blueprint("auth", __name__)
+LOGINS_PER_MINUTE = 10  # per client address, across every worker and instance
 PUBLIC_ENDPOINTS = {"auth.login", "static", "health.health", "health.ready"}
 
 
@@ -49,7 +50,8 @@ def current_user() -> User | None:
         if header.startswith("Bearer "):
             g.user = user_for_token(session=get_session(), token=header[7:].strip())
         elif session.get("user_id"):
-            g.user = get_session().get(User, session["user_id"])
+            user = get_session().get(User, session["user_id"])
+            g.user = user if user and session.get("epoch") == user.session_epoch else None
     return g.user
 
 
@@ -93,7 +95,7 @@ def _safe_next(target: str | None) -> str:
 def login():
     error = None
     if request.method == "POST":
-        limiter: RateLimiter = current_app.extensions["kb.login_limit"]
+        limiter: SharedRateLimiter = current_app.extensions["kb.login_limit"]
         username = request.form.get("username", "")
         if not limiter.allow(request.remote_addr or "unknown"):
             error = "Too many attempts. Wait a minute and try again."
@@ -104,6 +106,7 @@ def login():
             if user is not None:
                 session.clear()
                 session["user_id"] = user.id
+                session["epoch"] = user.session_epoch
                 session.permanent = True
                 return redirect(_safe_next(request.args.get("next")))
             # One message for every failure: unknown user, wrong password, locked account.
@@ -114,6 +117,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    user = current_user()
+    if user is not None and not request.headers.get("Authorization"):
+        end_sessions(session=get_session(), user=user)
     session.clear()
     flash("Logged out.")
     return redirect(url_for("pages.home"))
@@ -125,7 +131,8 @@ def init_app(app: Flask) -> None:
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=12)
-    app.extensions["kb.login_limit"] = RateLimiter(per_minute=10, burst=10)
+    counter = counter_for(app.config, app.extensions["kb.db"])
+    app.extensions["kb.login_limit"] = SharedRateLimiter("login", LOGINS_PER_MINUTE, counter)
     app.register_blueprint(bp)
 
     @app.context_processor
