@@ -187,3 +187,17 @@ def test_login_throttling_through_redis_when_configured(make_app):
         as_text=True
     )
     assert any(redis.Redis.from_url(url).scan_iter("kb:rate:login:*"))
+
+
+def test_a_session_cookie_without_its_csrf_token_cannot_write_through_the_api(app):
+    add_user(app)
+    client = app.test_client()
+    attempt(client, "alice", PASSWORD)
+    body = {"group": "technical", "role": "Planted by a cross-site page"}
+    refused = client.post("/api/contacts", json=body)
+    assert refused.status_code == 400 and "CSRF" in refused.get_json()["message"]
+    roles = [c["role"] for c in client.get("/api/contacts").get_json()]
+    assert body["role"] not in roles
+    token = form_token(client, "/contacts/new")
+    accepted = client.post("/api/contacts", json=body, headers={"X-CSRFToken": token})
+    assert accepted.status_code == 201

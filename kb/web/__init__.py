@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from kb import observe
 from kb.web import api, assets, auth, contacts, diagnose, errors, health, pages, search
+from kb.web.routing import needs_csrf
 
 csrf = CSRFProtect()
 
@@ -21,17 +22,15 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(diagnose.bp)
     app.register_blueprint(contacts.bp)
     auth.init_app(app)
-    # Every form carries a CSRF token. The JSON API is exempt: its writes authenticate
-    # with a Bearer token, which a cross-site page cannot send, and the rest is anonymous.
+    # Every form carries a CSRF token; so must an API write made with a browser session
+    # (kb.web.routing.needs_csrf). Token-authenticated and anonymous API calls need none.
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     csrf.init_app(app)
 
     @app.before_request
     def _check_csrf():
-        if request.method in ("POST", "PUT", "PATCH", "DELETE") and not request.path.startswith(
-            "/api/"
-        ):
+        if needs_csrf():
             csrf.protect()
 
     errors.init_app(app)

@@ -30,6 +30,7 @@ from kb.auth.model import User
 from kb.auth.service import authenticate, end_sessions, user_for_token
 from kb.db import get_session
 from kb.ratelimit import SharedRateLimiter, counter_for
+from kb.web.routing import has_bearer, is_api
 
 bp = Blueprint("auth", __name__)
 LOGINS_PER_MINUTE = 10  # per client address, across every worker and instance
@@ -55,10 +56,6 @@ def current_user() -> User | None:
     return g.user
 
 
-def _wants_json() -> bool:
-    return request.path.startswith("/api/")
-
-
 def editor_required(view):
     """Writes need an editor or admin: 401 for nobody, 403 for a viewer."""
 
@@ -66,7 +63,7 @@ def editor_required(view):
     def wrapped(*args, **kwargs):
         user = current_user()
         if user is None:
-            if _wants_json():
+            if is_api():
                 return (
                     jsonify({"error": "authentication required"}),
                     401,
@@ -118,7 +115,7 @@ def login():
 @bp.post("/logout")
 def logout():
     user = current_user()
-    if user is not None and not request.headers.get("Authorization"):
+    if user is not None and not has_bearer():
         end_sessions(session=get_session(), user=user)
     session.clear()
     flash("Logged out.")
@@ -147,6 +144,6 @@ def init_app(app: Flask) -> None:
         # Health checks come from load balancers, which have no account.
         if request.endpoint in PUBLIC_ENDPOINTS or current_user() is not None:
             return None
-        if _wants_json():
+        if is_api():
             return jsonify({"error": "authentication required"}), 401
         return redirect(url_for("auth.login", next=request.full_path))

@@ -28,6 +28,7 @@ from kb.diagnosis.escalation import escalation
 from kb.diagnosis.export import timeline_markdown
 from kb.search.setup import get_search
 from kb.web.contacts import contact_json
+from kb.web.routing import is_api
 
 bp = Blueprint("diagnose", __name__)
 
@@ -50,7 +51,7 @@ def _rate_limited():
     if probe_limit().allow(request.remote_addr or "unknown"):
         return None
     message = "Too many checks from this address; wait a few seconds and try again."
-    if request.path.startswith("/api/"):
+    if is_api():
         return jsonify({"error": "rate limited", "message": message}), 429
     return render_template("error.html", status=429, title="Slow down", message=message), 429
 

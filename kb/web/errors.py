@@ -8,11 +8,9 @@ from flask import Flask, Response, g, jsonify, render_template, request
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from kb.web.routing import wants_json
+
 log = logging.getLogger(__name__)
-
-
-def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
 def _render(status: int, title: str, message: str):

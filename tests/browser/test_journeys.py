@@ -49,6 +49,7 @@ def test_pages_work_without_javascript_on_a_phone(browser, base):
         expect(page.locator(".result h2 a").first).to_have_text("6.2 Manual Backup")
         page.locator(".result h2 a").first.click()
         expect(page.locator(".prose")).to_contain_text("pg_dump")
+        page.wait_for_load_state("load")  # measured with its stylesheets applied
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375 + 1  # nothing forces sideways scrolling on a phone
         page.goto(base + "/no/such/page")
