@@ -365,3 +365,21 @@ def test_a_line_break_in_a_url_cannot_forge_a_second_vcard(client, token):
     assert create(client, token, notes="line one\r\nFN:Fake CEO").status_code == 201
     vcard = client.get("/contacts/export.vcf").get_data(as_text=True)
     assert "\r\nFN:Fake CEO" not in vcard and vcard.count("BEGIN:VCARD") == 9
+
+
+def test_every_editable_contact_field_is_read_shown_and_exported_from_one_table():
+    from kb.contacts.model import EDITABLE
+    from kb.contacts.transfer import COLUMNS
+    from kb.contacts.validation import FIELDS
+
+    assert {spec.name for spec in FIELDS} == set(EDITABLE)
+    assert [spec.name for spec in FIELDS] == COLUMNS
+
+
+def test_the_form_shows_every_field_of_the_table(client, token):
+    from kb.contacts.validation import FIELDS
+
+    login(client)
+    page = client.get("/contacts/new").get_data(as_text=True)
+    for spec in FIELDS:
+        assert f'name="{spec.name}"' in page and spec.label in page

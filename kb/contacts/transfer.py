@@ -7,20 +7,9 @@ import io
 from dataclasses import dataclass
 
 from kb.contacts.model import Contact
-from kb.contacts.validation import FORMULA_START, clean_contact
+from kb.contacts.validation import FIELDS, FORMULA_START, clean_contact
 
-COLUMNS = [
-    "group",
-    "role",
-    "name",
-    "phone",
-    "phone_alt",
-    "email",
-    "url",
-    "notes",
-    "escalation_order",
-    "owner",
-]
+COLUMNS = [spec.name for spec in FIELDS]
 MAX_IMPORT_BYTES = 512 * 1024
 MAX_ROWS = 2000
 

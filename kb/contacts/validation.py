@@ -8,6 +8,8 @@ host. Runbook placeholders (`[TBD]`, `+237XXXXXXXXX`) mean "missing", never data
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import phonenumbers
@@ -52,81 +54,117 @@ def display_phone(e164: str | None) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+class FieldError(ValueError):
+    """What is wrong with one field, in words for the person who typed it."""
+
+
+def _text(field: str, raw) -> str | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, str | int):
+        raise FieldError("must be text")
+    value = str(raw).replace("\r\n", "\n").replace("\r", "\n").strip()
+    if field in LIMITS and len(value) > LIMITS[field]:
+        raise FieldError(f"at most {LIMITS[field]} characters")
+    if _CONTROL.search(value) or (field != "notes" and _LINE_BREAK.search(value)):
+        raise FieldError("must not contain line breaks or control characters")
+    if field in ("role", "name", "owner") and value.startswith(("=", "+", "@")):
+        raise FieldError("must not start with =, + or @ (spreadsheets run those as formulas)")
+    return value
+
+
+def _group(field: str, raw) -> str:
+    group = (_text(field, raw) or "").lower()
+    if group not in GROUPS:
+        raise FieldError(f"choose one of: {', '.join(GROUPS)}")
+    return group
+
+
+def _role(field: str, raw) -> str:
+    role = _text(field, raw)
+    if not role:
+        raise FieldError("a role is required (On-Call, DevOps, Railway…)")
+    return role
+
+
+def _optional(field: str, raw) -> str | None:
+    value = _text(field, raw)
+    return None if is_placeholder(value) else value
+
+
+def _phone(field: str, raw) -> str | None:
+    value = _optional(field, raw)
+    try:
+        return normalize_phone(value) if value else None
+    except ValueError as exc:
+        raise FieldError(str(exc)) from None
+
+
+def _email(field: str, raw) -> str | None:
+    value = _optional(field, raw)
+    try:
+        return validate_email(value, check_deliverability=False).normalized if value else None
+    except EmailNotValidError as exc:
+        raise FieldError(str(exc)) from None
+
+
+def _url(field: str, raw) -> str | None:
+    value = _optional(field, raw)
+    parts = urlsplit(value or "")
+    if value and (parts.scheme not in ("http", "https") or not parts.hostname):
+        raise FieldError("must be a full http:// or https:// address")
+    return value
+
+
+def _order(field: str, raw) -> int:
+    try:
+        order = int(raw if raw not in (None, "") else 100)
+    except (TypeError, ValueError):
+        order = -1
+    if not 0 <= order <= 10_000:
+        raise FieldError("a whole number from 0 to 10000")
+    return order
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One contact field as people meet it: read by `clean`, shown in the form."""
+
+    name: str
+    clean: Callable
+    label: str
+    input: str = "text"  # the form input's type; "select" for the group
+    hint: str = ""
+
+
+# The contact fields in CSV column order. A new field is a model field, a migration, and
+# one line here: validation, the form, CSV export and import all follow this table.
+FIELDS = [
+    FieldSpec("group", _group, "Group", "select"),
+    FieldSpec("role", _role, "Role or service", hint="On-Call, DevOps, Railway…"),
+    FieldSpec("name", _optional, "Name"),
+    FieldSpec("phone", _phone, "Phone", "tel", "Cameroon numbers without +237 work: 6 71 23 45 67"),
+    FieldSpec("phone_alt", _phone, "Second phone", "tel"),
+    FieldSpec("email", _email, "Email", "email"),
+    FieldSpec("url", _url, "Support URL", "url"),
+    FieldSpec("notes", _optional, "Notes"),
+    FieldSpec("escalation_order", _order, "Escalation order (1 is called first)", "number"),
+    FieldSpec("owner", _optional, "Owner (who keeps this current)"),
+]
+CLEANERS = {spec.name: spec.clean for spec in FIELDS}
+
+
 def clean_contact(data: dict, *, partial: bool = False) -> tuple[dict, dict[str, str]]:
     """Cleaned values and per-field errors. `partial` checks only the fields given."""
     values: dict = {}
     errors: dict[str, str] = {}
-
-    def given(field: str) -> bool:
-        return field in data or not partial
-
-    def text(field: str) -> str | None:
-        raw = data.get(field)
-        if raw is None:
-            return None
-        if not isinstance(raw, str | int):
-            errors[field] = "must be text"
-            return None
-        value = str(raw).replace("\r\n", "\n").replace("\r", "\n").strip()
-        if field in LIMITS and len(value) > LIMITS[field]:
-            errors[field] = f"at most {LIMITS[field]} characters"
-        if _CONTROL.search(value) or (field != "notes" and _LINE_BREAK.search(value)):
-            errors[field] = "must not contain line breaks or control characters"
-        elif field in ("role", "name", "owner") and value.startswith(("=", "+", "@")):
-            errors[field] = "must not start with =, + or @ (spreadsheets run those as formulas)"
-        return value
-
-    if given("group"):
-        group = (text("group") or "").lower()
-        if group not in GROUPS:
-            errors["group"] = f"choose one of: {', '.join(GROUPS)}"
-        values["group"] = group
-    if given("role"):
-        role = text("role")
-        if not role:
-            errors["role"] = "a role is required (On-Call, DevOps, Railway…)"
-        values["role"] = role
-    for field in ("name", "notes", "owner"):
-        if given(field):
-            value = text(field)
-            values[field] = None if is_placeholder(value) else value
-    for field in ("phone", "phone_alt"):
-        if given(field):
-            value = text(field)
-            if is_placeholder(value):
-                values[field] = None
-            else:
-                try:
-                    values[field] = normalize_phone(value)
-                except ValueError as exc:
-                    errors[field] = str(exc)
-    if given("email"):
-        value = text("email")
-        if is_placeholder(value):
-            values["email"] = None
-        else:
-            try:
-                values["email"] = validate_email(value, check_deliverability=False).normalized
-            except EmailNotValidError as exc:
-                errors["email"] = str(exc)
-    if given("url"):
-        value = text("url")
-        if is_placeholder(value):
-            values["url"] = None
-        else:
-            parts = urlsplit(value)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                errors["url"] = "must be a full http:// or https:// address"
-            values["url"] = value
-    if given("escalation_order"):
-        raw = data.get("escalation_order", 100)
+    for field, clean in CLEANERS.items():
+        if partial and field not in data:
+            continue
         try:
-            order = int(raw if raw not in (None, "") else 100)
-            if not 0 <= order <= 10_000:
-                raise ValueError
-            values["escalation_order"] = order
-        except (TypeError, ValueError):
-            errors["escalation_order"] = "a whole number from 0 to 10000"
+            values[field] = clean(field, data.get(field))
+        except FieldError as error:
+            errors[field] = str(error)
     return values, errors
 
 

@@ -16,9 +16,9 @@ from flask import (
 )
 
 from kb.contacts import service
-from kb.contacts.model import GROUP_TITLES, GROUPS, Contact, ContactChange
+from kb.contacts.model import EDITABLE, GROUP_TITLES, GROUPS, Contact, ContactChange
 from kb.contacts.transfer import parse_csv, to_csv, to_vcard
-from kb.contacts.validation import display_phone
+from kb.contacts.validation import FIELDS, display_phone
 from kb.db import get_session
 from kb.search.setup import refresh_contacts
 from kb.web.auth import current_user, editor_required
@@ -43,16 +43,7 @@ def contact_json(contact: Contact) -> dict:
     state = service.status(contact, _stale_days())
     return {
         "id": contact.id,
-        "group": contact.group,
-        "role": contact.role,
-        "name": contact.name,
-        "phone": contact.phone,
-        "phone_alt": contact.phone_alt,
-        "email": contact.email,
-        "url": contact.url,
-        "notes": contact.notes,
-        "escalation_order": contact.escalation_order,
-        "owner": contact.owner,
+        **{name: getattr(contact, name) for name in EDITABLE},
         "version": contact.version,
         "complete": state.complete,
         "missing": state.missing,
@@ -140,6 +131,7 @@ def _form_page(contact: Contact | None, values: dict, errors: dict, status: int 
             errors=errors,
             groups=GROUPS,
             titles=GROUP_TITLES,
+            fields=FIELDS,
         ),
         status,
     )
