@@ -2,6 +2,9 @@
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
+# Branch coverage of kb/ measured by `make test` (89% on 2026-11-29, with PostgreSQL);
+# the build fails below this floor.
+COVERAGE_FLOOR ?= 85
 
 .PHONY: run test lint install install-test clean
 
@@ -12,7 +15,7 @@ test: install-test ## lint, validate content, run every test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/kb check content
-	$(BIN)/pytest
+	$(BIN)/pytest --cov=kb --cov-branch --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
 
 lint: install-test
 	$(BIN)/ruff check .
