@@ -126,6 +126,34 @@ def load_catalog(content_dir: Path) -> Catalog:
     return catalog
 
 
+def _conditions(name: str, raw, https: bool, problem) -> list[tuple[str, Condition]]:
+    """A probe's conditions, named (a mapping) or numbered (a list); each one that cannot
+    be read is a problem with its line, and each that reads oddly a warning."""
+    entries = (
+        [(str(i + 1), item) for i, item in enumerate(raw.value)]
+        if isinstance(raw, yaml.SequenceNode)
+        else [(_scalar(k) or "", v) for k, v in _mapping(raw)]
+    )
+    conditions: list[tuple[str, Condition]] = []
+    for condition_name, node in entries:
+        text = _scalar(node)
+        if text is None:
+            problem(node, f"probe '{name}': condition {condition_name} must be a string")
+            continue
+        try:
+            condition = parse_condition(text)
+        except ConditionError as exc:
+            problem(node, f"probe '{name}': condition {condition_name}: {exc}")
+            continue
+        conditions.append((condition_name, condition))
+        notes = review(condition)
+        if "[CERTIFICATE_EXPIRATION]" in condition.placeholders and not https:
+            notes.append("[CERTIFICATE_EXPIRATION] is 0 for a plain http:// target")
+        for note in notes:
+            problem(node, f"probe '{name}': condition {condition_name}: {note}", "warning")
+    return conditions
+
+
 def _probe(name, key_node, value, catalog, problem) -> Probe | None:
     fields = {(_scalar(k) or ""): (k, v) for k, v in _mapping(value)}
     unknown = set(fields) - {
@@ -167,31 +195,9 @@ def _probe(name, key_node, value, catalog, problem) -> Probe | None:
     headers = []
     for header_key, header_value in _mapping(fields.get("headers", (None, None))[1]):
         headers.append((_scalar(header_key) or "", _scalar(header_value) or ""))
-    conditions: list[tuple[str, Condition]] = []
+    https = catalog.targets[target].url.startswith("https://")
     raw = fields.get("conditions", (None, None))[1]
-    entries = (
-        [(str(i + 1), item) for i, item in enumerate(raw.value)]
-        if isinstance(raw, yaml.SequenceNode)
-        else [(_scalar(k) or "", v) for k, v in _mapping(raw)]
-    )
-    for condition_name, node in entries:
-        text = _scalar(node)
-        if text is None:
-            problem(node, f"probe '{name}': condition {condition_name} must be a string")
-            continue
-        try:
-            condition = parse_condition(text)
-        except ConditionError as exc:
-            problem(node, f"probe '{name}': condition {condition_name}: {exc}")
-            continue
-        conditions.append((condition_name, condition))
-        notes = review(condition)
-        if "[CERTIFICATE_EXPIRATION]" in condition.placeholders and not catalog.targets[
-            target
-        ].url.startswith("https://"):
-            notes.append("[CERTIFICATE_EXPIRATION] is 0 for a plain http:// target")
-        for note in notes:
-            problem(node, f"probe '{name}': condition {condition_name}: {note}", "warning")
+    conditions = _conditions(name, raw, https, problem)
     if not conditions:
         problem(key_node, f"probe '{name}': needs at least one valid condition")
         return None

@@ -174,6 +174,25 @@ def _charset(response: httpx.Response) -> str:
     return name
 
 
+def _tracer(result: Fetched, guard: _Guard, wall: Callable[[], float]) -> Callable:
+    """httpx's trace hook: hands each socket to the watchdog as soon as it exists, and
+    notes that a connection was made and when its certificate expires."""
+
+    def trace(event: str, info: dict) -> None:
+        if event == "connection.connect_tcp.complete":
+            result.connected = True
+            guard.watch(info["return_value"].get_extra_info("socket"))
+        elif event == "connection.start_tls.complete":
+            tls = info["return_value"].get_extra_info("socket")
+            guard.watch(tls)
+            if isinstance(tls, ssl.SSLSocket):
+                result.certificate_expiration_ms = certificate_expiration_ms(
+                    tls.getpeercert(), wall()
+                )
+
+    return trace
+
+
 def fetch(
     method: str,
     url: str,
@@ -190,18 +209,7 @@ def fetch(
     watchdog = threading.Timer(timeout, guard.fire)
     watchdog.daemon = True
 
-    def trace(event: str, info: dict) -> None:
-        if event == "connection.connect_tcp.complete":
-            result.connected = True
-            guard.watch(info["return_value"].get_extra_info("socket"))
-        elif event == "connection.start_tls.complete":
-            tls = info["return_value"].get_extra_info("socket")
-            guard.watch(tls)
-            if isinstance(tls, ssl.SSLSocket):
-                result.certificate_expiration_ms = certificate_expiration_ms(
-                    tls.getpeercert(), wall()
-                )
-
+    trace = _tracer(result, guard, wall)
     headers = {**headers, "Accept-Encoding": "identity"}
     client = httpx.Client(
         verify=tls_context(),

@@ -43,6 +43,14 @@ def create_simulator(mode: str = "healthy") -> Flask:
             return response
         return None
 
+    _health_routes(app, state)
+    _control_routes(app, state, counts, lock)
+    return app
+
+
+def _health_routes(app: Flask, state: dict) -> None:
+    """The customer API's own health endpoints, answering as the mode says."""
+
     def uptime() -> int:
         return int(time.monotonic() - state["started"])
 
@@ -76,6 +84,10 @@ def create_simulator(mode: str = "healthy") -> Flask:
             }
         )
 
+
+def _control_routes(app: Flask, state: dict, counts: Counter, lock: threading.Lock) -> None:
+    """`/__sim/...`: what tests use to steer the simulator and read what it received."""
+
     @app.get("/__sim/large")
     def large():
         return app.response_class("x" * (200 * 1024), mimetype="text/plain")
@@ -105,5 +117,3 @@ def create_simulator(mode: str = "healthy") -> Flask:
         with lock:
             counts.clear()
         return jsonify({"ok": True})
-
-    return app

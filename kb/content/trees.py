@@ -63,6 +63,43 @@ def _default_branches(step: RawStep, number: int, total: int, first_fix: int) ->
     ]
 
 
+def _branch(
+    raw: str, kind: str, where: tuple[str, int, int, int], problems: list[Problem]
+) -> Branch | None:
+    """One `answer → target` item read; None (and a problem) when it cannot be."""
+    source, line, number, total = where
+    parts = BRANCH_ARROW.split(raw, maxsplit=1)
+    label, target_text = (parts[0].strip(), parts[1]) if len(parts) == 2 else ("", raw)
+    target = _target(target_text, number, total)
+    if target is None:
+        problems.append(
+            Problem(
+                source,
+                line,
+                f"step {number}: '{raw}' points nowhere known "
+                "(use 'step N', 'next', 'resolved' or 'escalate')",
+            )
+        )
+        return None
+    branch = Branch(label=label or "Continue", target=target[0], note=target[1], line=line)
+    if kind != "check":
+        return branch
+    outcome = _OUTCOME.match(label)
+    if not outcome:
+        problems.append(
+            Problem(
+                source,
+                line,
+                f"step {number}: check answers must be "
+                f"pass, fail, 'fail <condition>' or error, not '{label}'",
+            )
+        )
+        return None
+    branch.outcome = outcome.group(1).lower()
+    branch.subcheck = outcome.group(2) or None
+    return branch
+
+
 def build_tree(
     *,
     tree_id: str,
@@ -81,39 +118,12 @@ def build_tree(
     nodes = []
     for number, (step, step_line) in enumerate(zip(steps, step_lines, strict=True), start=1):
         kind = "check" if step.check else ("question" if step.branches else "step")
-        branches = []
-        for raw in step.branches:
-            parts = BRANCH_ARROW.split(raw, maxsplit=1)
-            label, target_text = (parts[0].strip(), parts[1]) if len(parts) == 2 else ("", raw)
-            target = _target(target_text, number, total)
-            if target is None:
-                problems.append(
-                    Problem(
-                        source,
-                        step_line,
-                        f"step {number}: '{raw}' points nowhere known "
-                        "(use 'step N', 'next', 'resolved' or 'escalate')",
-                    )
-                )
-                continue
-            branch = Branch(
-                label=label or "Continue", target=target[0], note=target[1], line=step_line
-            )
-            if kind == "check":
-                outcome = _OUTCOME.match(label)
-                if not outcome:
-                    problems.append(
-                        Problem(
-                            source,
-                            step_line,
-                            f"step {number}: check answers must be "
-                            f"pass, fail, 'fail <condition>' or error, not '{label}'",
-                        )
-                    )
-                    continue
-                branch.outcome = outcome.group(1).lower()
-                branch.subcheck = outcome.group(2) or None
-            branches.append(branch)
+        where = (source, step_line, number, total)
+        branches = [
+            branch
+            for raw in step.branches
+            if (branch := _branch(raw, kind, where, problems)) is not None
+        ]
         if kind == "step":
             branches = _default_branches(step, number, total, first_fix)
             kind = "step" if step.role == "resolution" else "question"

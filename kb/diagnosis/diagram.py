@@ -40,57 +40,13 @@ def render_svg(
         'markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '
         'class="arrow-head"/></marker></defs>',
     ]
-    lane = 0
+    lanes = iter(range(1, 10_000))
     for node in tree.nodes:
-        y = TOP + rows[node.id] * (BOX_H + GAP)
         for branch in node.branches:
             css = "edge taken" if (node.id, branch.label) in taken else "edge"
-            label = escape(_short(branch.label, 26))
-            if branch.target in rows:
-                ty = TOP + rows[branch.target] * (BOX_H + GAP)
-                if rows[branch.target] == rows[node.id] + 1:
-                    x = LEFT + BOX_W / 2
-                    parts.append(
-                        f'<path class="{css}" d="M {x} {y + BOX_H} L {x} {ty}" marker-end="url(#arrow)"/>'
-                    )
-                    parts.append(
-                        f'<text class="edge-label" x="{x + 6}" y="{y + BOX_H + GAP / 2 + 4}">{label}</text>'
-                    )
-                    continue
-                lane += 1
-                out = LEFT + BOX_W + 14 + (lane % 8) * 22
-                path = (
-                    f"M {LEFT + BOX_W} {y + BOX_H / 2 - 6} C {out} {y + BOX_H / 2 - 6}, "
-                    f"{out} {ty + BOX_H / 2 + 6}, {LEFT + BOX_W} {ty + BOX_H / 2 + 6}"
-                )
-                parts.append(f'<path class="{css}" d="{path}" marker-end="url(#arrow)"/>')
-                parts.append(
-                    f'<text class="edge-label" x="{out - 4}" y="{(y + ty) / 2 + BOX_H / 2}">{label}</text>'
-                )
-            else:
-                ey = ends.get(branch.target, ends[END_ESCALATE]) + BOX_H / 2
-                sy = y + BOX_H / 2 + (6 if branch.target == END_ESCALATE else -6)
-                parts.append(
-                    f'<path class="{css}" d="M {LEFT + BOX_W} {sy} L {END_X} {ey}" marker-end="url(#arrow)"/>'
-                )
-                parts.append(
-                    f'<text class="edge-label" x="{LEFT + BOX_W + 8}" y="{sy - 3}">{label}</text>'
-                )
+            parts.extend(_edge(rows, ends, node.id, branch, css, lanes))
     for node in tree.nodes:
-        y = TOP + rows[node.id] * (BOX_H + GAP)
-        css = (
-            "node"
-            + (" visited" if node.id in visited else "")
-            + (" current" if node.id == current else "")
-        )
-        kind = {"check": "live check", "question": "question"}.get(node.kind, "step")
-        number = node.id.removeprefix("step-")
-        parts.append(
-            f'<g class="{css} {node.kind}"><title>{escape(node.text)}</title>'
-            f'<rect x="{LEFT}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="8"/>'
-            f'<text class="node-kind" x="{LEFT + 10}" y="{y + 17}">{number} · {kind}</text>'
-            f'<text class="node-text" x="{LEFT + 10}" y="{y + 36}">{escape(_short(node.text))}</text></g>'
-        )
+        parts.append(_node_box(node, TOP + rows[node.id] * (BOX_H + GAP), visited, current))
     for end, y in ends.items():
         css = f"end {end}" + (" current" if current == end else "")
         label = "Resolved" if end == END_RESOLVED else "Escalate"
@@ -100,3 +56,49 @@ def render_svg(
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _edge(rows: dict, ends: dict, source: str, branch, css: str, lanes) -> list[str]:
+    """One answer's arrow: straight down to the next step, a curve back or ahead to a
+    further one (each in its own lane), or across to an end."""
+    y = TOP + rows[source] * (BOX_H + GAP)
+    label = escape(_short(branch.label, 26))
+    if branch.target not in rows:
+        ey = ends.get(branch.target, ends[END_ESCALATE]) + BOX_H / 2
+        sy = y + BOX_H / 2 + (6 if branch.target == END_ESCALATE else -6)
+        return [
+            f'<path class="{css}" d="M {LEFT + BOX_W} {sy} L {END_X} {ey}" marker-end="url(#arrow)"/>',
+            f'<text class="edge-label" x="{LEFT + BOX_W + 8}" y="{sy - 3}">{label}</text>',
+        ]
+    ty = TOP + rows[branch.target] * (BOX_H + GAP)
+    if rows[branch.target] == rows[source] + 1:
+        x = LEFT + BOX_W / 2
+        return [
+            f'<path class="{css}" d="M {x} {y + BOX_H} L {x} {ty}" marker-end="url(#arrow)"/>',
+            f'<text class="edge-label" x="{x + 6}" y="{y + BOX_H + GAP / 2 + 4}">{label}</text>',
+        ]
+    out = LEFT + BOX_W + 14 + (next(lanes) % 8) * 22
+    path = (
+        f"M {LEFT + BOX_W} {y + BOX_H / 2 - 6} C {out} {y + BOX_H / 2 - 6}, "
+        f"{out} {ty + BOX_H / 2 + 6}, {LEFT + BOX_W} {ty + BOX_H / 2 + 6}"
+    )
+    return [
+        f'<path class="{css}" d="{path}" marker-end="url(#arrow)"/>',
+        f'<text class="edge-label" x="{out - 4}" y="{(y + ty) / 2 + BOX_H / 2}">{label}</text>',
+    ]
+
+
+def _node_box(node, y: float, visited: list[str], current: str | None) -> str:
+    css = (
+        "node"
+        + (" visited" if node.id in visited else "")
+        + (" current" if node.id == current else "")
+    )
+    kind = {"check": "live check", "question": "question"}.get(node.kind, "step")
+    number = node.id.removeprefix("step-")
+    return (
+        f'<g class="{css} {node.kind}"><title>{escape(node.text)}</title>'
+        f'<rect x="{LEFT}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="8"/>'
+        f'<text class="node-kind" x="{LEFT + 10}" y="{y + 17}">{number} · {kind}</text>'
+        f'<text class="node-text" x="{LEFT + 10}" y="{y + 36}">{escape(_short(node.text))}</text></g>'
+    )
