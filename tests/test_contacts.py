@@ -383,3 +383,18 @@ def test_the_form_shows_every_field_of_the_table(client, token):
     page = client.get("/contacts/new").get_data(as_text=True)
     for spec in FIELDS:
         assert f'name="{spec.name}"' in page and spec.label in page
+
+
+def test_search_shows_a_contact_as_it_is_now_after_an_edit_and_a_delete(client, token):
+    created = create(client, token, role="Zanzibar DBA", phone="677001199").get_json()
+    assert client.get("/api/search?q=zanzibar").get_json()["total"] == 1  # a searcher is open
+    client.put(
+        f"/api/contacts/{created['id']}",
+        json={"version": created["version"], "phone": "677009988"},
+        headers=auth(token),
+    )
+    answer = client.get("/api/search?q=zanzibar").get_json()
+    assert answer["total"] == 1 and len(answer["results"]) == 1
+    assert "677009988" in answer["results"][0]["snippet"]
+    client.delete(f"/api/contacts/{created['id']}", json={}, headers=auth(token))
+    assert client.get("/api/search?q=zanzibar").get_json()["results"] == []

@@ -225,3 +225,25 @@ def test_go_lands_on_every_openshift_runbook_by_its_alert_name(openshift_client,
             assert response.status_code == 302, name
             landed = openshift.article(response.headers["Location"].removeprefix("/a/"))
             assert landed.source.rsplit("/", 1)[-1] == f"{stem}.md", (name, landed.source)
+
+
+def test_a_solution_in_prose_is_a_page_not_an_empty_guide(make_app, tmp_path):
+    text = "# Ops\n\n## Disk alerts\n\n**Symptoms:** the disk alert fires.\n\n**Solution:** Delete old logs.\n"
+    doc = parse_text(text, "ops.md")
+    assert doc.trees == [] and doc.problems == []
+    under_common_issues = parse_text(
+        text.replace("# Ops", "# Ops\n\n## Common Issues").replace("## Disk", "### Disk"), "ops.md"
+    )
+    assert [len(t.nodes) for t in under_common_issues.trees] == [1]  # one step, its text
+    content = tmp_path / "content"
+    write(content, "ops.md", text)
+    client = make_app(content_dir=content).test_client()
+    assert client.get("/api/trees").get_json() == []
+    assert client.get("/").status_code == 200
+
+
+def test_an_empty_diagnosis_section_gives_no_guide():
+    doc = parse_text(
+        "# Alert\n\n## Meaning\n\nIt fires.\n\n## Diagnosis\n\n## Mitigation\n\n", "a.md"
+    )
+    assert doc.trees == [] and "has no steps" in doc.problems[0].message

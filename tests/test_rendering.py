@@ -192,3 +192,10 @@ def test_a_parent_page_shows_its_subsections_under_their_headings():
     assert "Push." in whole and '<h3 id="11-verify">1.1 Verify</h3>' in whole
     assert "Curl it." in whole and "Backup" not in whole
     assert "Curl it." not in deploy.text  # each subsection stays its own search result
+
+
+def test_shortcodes_inside_code_are_shown_as_written():
+    text = '# T\n\n```markdown\n[x]({{< ref "b.md" >}})\n```\n\n[y]({{< ref "b.md" >}})\n'
+    doc = parse_text(text, "t.md")
+    assert '{{&lt; ref "b.md" &gt;}}' in doc.articles[0].html
+    assert 'href="b.md"' in doc.articles[0].html

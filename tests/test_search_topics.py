@@ -43,6 +43,11 @@ Nightly dumps of the database go to the bucket.
 ## Certificates
 
 Renew the TLS certificate before it expires.
+
+## Vendor status pages
+
+- [Railway status](https://status.railway.app)
+- [Resend status](https://resend-status.com)
 """
 
 
@@ -149,3 +154,31 @@ def test_repeated_answers_are_reused_but_never_across_an_index_change(tmp_path):
     write(content, "b.md", "# Zebra crossing\n\nStripes.\n")
     build(data, load_library(content))
     assert service.search("zebra").total == 1
+
+
+def test_a_list_of_outside_links_is_content_not_a_table_of_contents(client):
+    urls = [r["url"] for r in search(client, "vendor status pages")["results"]]
+    assert urls[0] == "/a/ops/vendor-status-pages"
+
+
+def test_a_typo_is_corrected_where_it_stands_not_inside_another_word(client):
+    assert search(client, "xwidgte widgte")["did_you_mean"] == "xwidgte widget"
+
+
+def test_pages_follow_one_order_whichever_page_is_asked(make_app, tmp_path):
+    import random
+
+    rng = random.Random(5)
+    content = tmp_path / "many"
+    words = ["alpha", "beta", "gamma", "delta", "omega"]
+    for number in range(40):
+        body = " ".join(rng.choice(words) for _ in range(rng.randint(3, 30)))
+        write(content, f"p{number:02d}.md", f"# Page {number}\n\n{body}\n")
+    client = make_app(content_dir=content).test_client()
+    whole = [r["url"] for r in search(client, "alpha gamma", limit=30)["results"]]
+    paged = [
+        r["url"]
+        for page in (1, 2, 3)
+        for r in search(client, "alpha gamma", limit=10, page=page)["results"]
+    ]
+    assert paged == whole and len(set(paged)) == len(paged)

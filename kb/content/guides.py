@@ -36,11 +36,14 @@ class Sources:
     facts: dict[str, Facts]
     reader: SectionReader
 
-    def by_slug(self, slug: str) -> Article:
-        return next(a for a in self.articles if a.slug == slug)
+    def __post_init__(self) -> None:
+        self._by_slug = {a.slug: a for a in self.articles}
+
+    def by_slug(self, slug: str) -> Article | None:
+        return self._by_slug.get(slug)
 
     def children(self, article: Article) -> list[Article]:
-        return [self.by_slug(slug) for slug in article.children]
+        return [self._by_slug[slug] for slug in article.children]
 
     def whole(self, article: Article) -> tuple[str, str]:
         """(text, html) of a section with its subsections, as its page shows it."""
@@ -59,6 +62,17 @@ def find_guides(sources: Sources, problems: list[Problem], checks: set[str] | No
         found = found or _common_issue(sources, article)
         if found is None:
             continue
+        if not found[-1]:
+            # Shaped like a guide, with nothing to walk: a page, and a warning to say why.
+            problems.append(
+                Problem(
+                    article.source,
+                    article.line,
+                    f"'{article.title}' looks like a guide ({found[0]}) but has no steps",
+                    severity="warning",
+                )
+            )
+            continue
         tree, tree_problems = _build(article, *found)
         problems.extend(tree_problems)
         problems.extend(validate_tree(tree, checks))
@@ -73,8 +87,8 @@ Found = tuple[str, list[str], tuple[str, str], tuple[str, str], list[RawStep]]
 
 def _labelled(sources: Sources, article: Article) -> Found | None:
     facts = sources.facts[article.slug]
-    if facts.symptoms is None or facts.steps is None:
-        return None
+    if facts.symptoms is None or not facts.steps:
+        return None  # a solution in prose is read by the other shapes, or is a page
     reasons = [
         f"line {article.line}: '{article.title}' has a **Symptoms:** paragraph "
         f"and a list of {len(facts.steps)} step(s) after a solution label"
@@ -115,7 +129,7 @@ def _sections(sources: Sources, article: Article) -> Found | None:
 
 
 def _common_issue(sources: Sources, article: Article) -> Found | None:
-    parent = next((a for a in sources.articles if a.slug == article.parent), None)
+    parent = sources.by_slug(article.parent or "")
     if parent is None:
         return None
     if not any(label in parent.title.lower() for label in COMMON_ISSUES):

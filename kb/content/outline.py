@@ -23,6 +23,7 @@ _FRONT_MATTER = {"---": "---", "+++": "+++"}
 # Hugo links: `{{< ref "x.md" >}}` and `relref` resolve like `x.md`; other shortcodes stay.
 _REF_SHORTCODE = re.compile(r"\{\{[<%]\s*(?:rel)?ref\s+\"?([^\"\s>%}]+)\"?\s*[>%]\}\}")
 _SHORTCODE = re.compile(r"\{\{[<%]\s*/?\s*([\w.-]+)")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _DETAILS_OPEN = re.compile(r"<details\b", re.IGNORECASE)
 _DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
 _TOML_LINE = re.compile(r"\(at line (\d+)")
@@ -97,12 +98,21 @@ def _load_toml(body: str, source: str) -> object:
 
 def _shortcodes(body: str, source: str, offset: int) -> tuple[str, list[Problem]]:
     """Hugo ref shortcodes become plain links; every other kind is warned about once."""
-    body = _REF_SHORTCODE.sub(lambda m: m.group(1), body)
     problems: list[Problem] = []
-    seen: set[str] = set()
     if "{{" not in body:
         return body, problems
-    for number, line in enumerate(body.split("\n"), start=offset + 1):
+    seen: set[str] = set()
+    lines = body.split("\n")
+    fence = ""  # the open code fence's marker; shortcodes in code are shown as written
+    for index, line in enumerate(lines):
+        marker = _FENCE.match(line)
+        if marker and (not fence or marker.group(1).startswith(fence)):
+            fence = "" if fence else marker.group(1)
+            continue
+        if fence:
+            continue
+        lines[index] = line = _REF_SHORTCODE.sub(lambda m: m.group(1), line)
+        number = offset + index + 1
         for match in _SHORTCODE.finditer(line):
             kind = match.group(1)
             if kind not in seen:
@@ -115,7 +125,7 @@ def _shortcodes(body: str, source: str, offset: int) -> tuple[str, list[Problem]
                         severity="warning",
                     )
                 )
-    return body, problems
+    return "\n".join(lines), problems
 
 
 def outline(text: str, source: str) -> Outline:

@@ -217,7 +217,8 @@ def _mark_branch_lists(nodes: list[SyntaxTreeNode]) -> None:
 
 
 def _is_link_list(node: SyntaxTreeNode) -> bool:
-    """A list whose every item is a lone link (nested lists of the same kind allowed)."""
+    """A list whose every item is a lone link within the knowledge base (nested lists of the
+    same kind allowed): a table of contents."""
     if node.type not in _LISTS:
         return False
     for item in node.children:
@@ -235,6 +236,8 @@ def _is_link_list(node: SyntaxTreeNode) -> bool:
             ]
             if len(inline) != 1 or inline[0].type != "link":
                 return False
+            if not is_internal(str(inline[0].attrs.get("href", ""))):
+                return False  # a list of outside links (status pages…) is content
     return True
 
 

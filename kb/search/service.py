@@ -38,7 +38,7 @@ DOC_SET_CACHE = 5_000
 ANSWER_CACHE = (
     1_000  # answers a process keeps  # terms whose document sets a thread keeps for counting
 )
-MAX_OFFSET = 500  # deeper pages than this answer nothing: nobody reads result 500
+MAX_OFFSET = 2_500  # deeper than this answers nothing (the pages offer 50 pages of 50)
 
 
 def best_part(parts_field: str, query_terms: list[str]) -> tuple[str, str] | None:
@@ -117,16 +117,22 @@ class SearchService:
         # Incidents make many people type the same few things; an answer is reused until
         # the index changes (the key holds its generation), never across a change.
         self._answers = LRU(cache_size)
+        self._epoch = 0  # moved on by invalidate(): every thread looks for updates at once
 
     def _searcher(self) -> Searcher | None:
         generation = current_link(self.data_dir)
         cached = getattr(self._local, "entry", None)
         if cached and cached[0] == generation:
-            searcher, checked = cached[1], cached[2]
-            if time.monotonic() - checked > REFRESH_SECONDS:
+            searcher, checked, epoch = cached[1], cached[2], cached[3]
+            if time.monotonic() - checked > REFRESH_SECONDS or epoch != self._epoch:
                 if not searcher.up_to_date():
-                    searcher = searcher.refresh()  # a per-file update committed meanwhile
-                self._local.entry = (generation, searcher, time.monotonic())
+                    # A per-file update committed meanwhile. A new searcher, not
+                    # Searcher.refresh(): whoosh-reloaded's refresh keeps the replaced
+                    # segments, so an edited contact would show twice, a deleted one still.
+                    fresh = whoosh_index.open_dir(generation).searcher()
+                    searcher.close()
+                    searcher = fresh
+                self._local.entry = (generation, searcher, time.monotonic(), self._epoch)
             return searcher
         if cached:
             cached[1].close()
@@ -134,8 +140,13 @@ class SearchService:
         if generation is None or current_generation(self.data_dir) is None:
             return None
         searcher = whoosh_index.open_dir(generation).searcher()
-        self._local.entry = (generation, searcher, time.monotonic())
+        self._local.entry = (generation, searcher, time.monotonic(), self._epoch)
         return searcher
+
+    def invalidate(self) -> None:
+        """This process just updated the index (a contact saved here or elsewhere): every
+        thread checks for the update on its next search, not REFRESH_SECONDS later."""
+        self._epoch += 1
 
     def _forget(self) -> None:
         cached = getattr(self._local, "entry", None)
@@ -149,9 +160,9 @@ class SearchService:
         """Results `offset` to `offset + limit` of the topics matching `text`, best first."""
         text = clean(text)
         limit = max(1, min(limit, 100))
-        offset = max(0, min(offset, MAX_OFFSET))
+        offset = max(0, offset)
         answer = Answer(query=text)
-        if not text:
+        if not text or offset > MAX_OFFSET:
             return answer
         for attempt in (1, 2, 3):
             failure: Exception | None = None
@@ -189,19 +200,25 @@ class SearchService:
             answer.did_you_mean = corrected
         query_terms = terms(corrected)
         synonyms = self._cheapest(searcher, alternatives(query_terms, self.synonyms))
-        query = retrieval_query(self._telling(searcher, query_terms), synonyms)
+        telling = self._telling(searcher, query_terms)
+        query = retrieval_query(telling, synonyms)
         wanted = offset + limit
-        hits = searcher.search(query, limit=max(CANDIDATES, wanted))
-        answer.total = self._count(searcher, query_terms, synonyms)
-        contained = self._containment(searcher, query_terms, sorted(h.docnum for h in hits))
+        hits = list(searcher.search(query, limit=max(CANDIDATES, wanted)))
+        # Counted over what retrieval can return, so every counted result is reachable.
+        answer.total = self._count(searcher, telling, synonyms)
+        # Only the best CANDIDATES are re-ranked, the rest follow in Whoosh's order: the
+        # same order whichever page is asked for, so pages neither repeat nor skip.
+        head, tail = hits[:CANDIDATES], hits[CANDIDATES:]
+        contained = self._containment(searcher, query_terms, sorted(h.docnum for h in head))
         ranked = []
-        for hit in hits:
+        for hit in head:
             short = hit.get("short", "").split()
             factor = rerank_factor(
                 query_terms, contained.get(hit.docnum, set()), short, hit["kind"]
             )
             ranked.append((hit.score * factor, hit))
         ranked.sort(key=lambda pair: pair[0], reverse=True)
+        ranked.extend((hit.score, hit) for hit in tail)
         highlight_terms = set(query_terms) | {t for phrase in synonyms for t in phrase}
         for score, hit in ranked[offset:wanted]:
             result = Result(
@@ -245,7 +262,7 @@ class SearchService:
 
     def _docs(self, searcher: Searcher, term: str) -> set[int]:
         cache = self._local.__dict__.setdefault("docs", {})
-        key = (id(searcher), term)
+        key = (self._local.entry[0], searcher.reader().generation(), term)
         found = cache.get(key)
         if found is None:
             if len(cache) > DOC_SET_CACHE:

@@ -77,6 +77,8 @@ def refresh_contacts(app: Flask) -> None:
         )
     except Exception:  # a stale search entry must not undo a saved contact
         log.exception("could not re-index contacts")
+    if "kb.search" in app.extensions:
+        app.extensions["kb.search"].invalidate()
 
 
 SYNC_SECONDS = 1.0  # how often an instance asks the database whether contacts changed

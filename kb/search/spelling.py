@@ -9,6 +9,7 @@ anyone types (a 5,000-letter "word" costs nothing).
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from whoosh.searching import Searcher
@@ -66,5 +67,7 @@ def correct(searcher: Searcher, text: str, vocabulary: set[str]) -> str:
             found = corrector.suggest(lowered, limit=1, maxdist=2 if len(lowered) >= 8 else 1)
             suggestion = found[0] if found else None
         if suggestion:
-            fixed = fixed.replace(word, suggestion, 1)
+            # that word where it stands alone, not inside another ("myrollbak rollbak")
+            whole = re.compile(rf"(?<![\w'’]){re.escape(word)}(?![\w'’])")
+            fixed = whole.sub(suggestion, fixed, count=1)
     return fixed
