@@ -9,7 +9,6 @@ window: one counter a minute, incremented atomically by a single statement).
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 
@@ -102,32 +101,11 @@ class SharedRateLimiter:
             return True
 
 
-class RateLimiter:
-    """A token bucket per client in this process only; for limits no other process needs
-    to see (SharedRateLimiter is for the ones that must hold everywhere)."""
-
-    def __init__(
-        self, per_minute: int = 60, burst: int = 20, clock: Callable[[], float] = time.monotonic
-    ):
-        self.rate = per_minute / 60.0
-        self.burst = burst
-        self.clock = clock
-        self._lock = threading.Lock()
-        self._buckets: dict[str, tuple[float, float]] = {}
-
-    def allow(self, client: str) -> bool:
-        with self._lock:
-            now = self.clock()
-            tokens, last = self._buckets.get(client, (float(self.burst), now))
-            tokens = min(self.burst, tokens + (now - last) * self.rate)
-            allowed = tokens >= 1
-            self._buckets[client] = (tokens - 1 if allowed else tokens, now)
-            if len(self._buckets) > 10_000:  # forget idle clients rather than grow forever
-                cutoff = now - self.burst / self.rate
-                self._buckets = {k: v for k, v in self._buckets.items() if v[1] > cutoff}
-            return allowed
-
-
-def counter_for(config: dict, engine: Engine) -> DatabaseCounter | RedisCounter:
-    url = config.get("KB_REDIS_URL") or ""
-    return RedisCounter(url) if url else DatabaseCounter(engine)
+def shared_counter(app) -> DatabaseCounter | RedisCounter:
+    """The app's one counter store, made on first use: Redis when `KB_REDIS_URL` is set,
+    else the app's database."""
+    if "kb.rate_counter" not in app.extensions:
+        url = app.config.get("KB_REDIS_URL") or ""
+        store = RedisCounter(url) if url else DatabaseCounter(app.extensions["kb.db"])
+        app.extensions["kb.rate_counter"] = store
+    return app.extensions["kb.rate_counter"]

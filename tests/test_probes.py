@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from kb.checks.catalog import load_catalog
 from kb.checks.flight import ProbeFlights
 from kb.checks.runner import ERROR, FAIL, PASS, SKIPPED, run_probe
-from kb.ratelimit import RateLimiter
+from kb.ratelimit import SharedRateLimiter
 from tests.conftest import CONTENT, write
 
 PROBES = """
@@ -111,13 +111,19 @@ def test_single_flight_sends_one_request_for_many_askers():
     assert flights.get("p", slow) == "result" and len(calls) == 1  # cached
 
 
-def test_rate_limiter_stops_a_runaway_client():
-    now = [0.0]
-    limiter = RateLimiter(per_minute=60, burst=5, clock=lambda: now[0])
+def test_rate_limiter_stops_a_runaway_client(tmp_path):
+    from sqlmodel import SQLModel, create_engine
+
+    from kb.ratelimit import DatabaseCounter, RateHit
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'limits.sqlite3'}")
+    SQLModel.metadata.create_all(engine, tables=[RateHit.__table__])
+    now = [600.0]
+    limiter = SharedRateLimiter("probes", 5, DatabaseCounter(engine), clock=lambda: now[0])
     assert [limiter.allow("a") for _ in range(7)] == [True] * 5 + [False] * 2
     assert limiter.allow("b")  # others are unaffected
-    now[0] += 2.0
-    assert limiter.allow("a")  # tokens come back with time
+    now[0] += 60.0
+    assert limiter.allow("a")  # a new minute, a new count
 
 
 def test_catalog_errors_carry_lines(tmp_path):

@@ -15,7 +15,7 @@ from kb.checks.admission import Admission, default_limit
 from kb.checks.catalog import Catalog, load_catalog
 from kb.checks.flight import ProbeFlights
 from kb.checks.runner import ERROR, SKIPPED, ProbeResult, run_probe
-from kb.ratelimit import SharedRateLimiter, counter_for
+from kb.ratelimit import SharedRateLimiter, shared_counter
 
 GRACE = 0.5  # seconds past a probe's deadline before its caller stops waiting for it
 BUSY = "not run: other requests are running checks right now; try again in a few seconds"
@@ -97,8 +97,7 @@ def init_app(app: Flask) -> None:
     app.extensions["kb.probes"] = ProbeService(catalog, ttl, environ, admission)
     per_minute = int(app.config.get("KB_PROBE_RATE_PER_MINUTE", 60))
     # Counted where every worker and instance meets (the database, or Redis).
-    counter = counter_for(app.config, app.extensions["kb.db"])
-    app.extensions["kb.probe_limit"] = SharedRateLimiter("probes", per_minute, counter)
+    app.extensions["kb.probe_limit"] = SharedRateLimiter("probes", per_minute, shared_counter(app))
 
 
 def get_probes() -> ProbeService:

@@ -9,6 +9,7 @@ from pathlib import Path
 from kb.content.model import Article, ContentError, Document, Problem, Tree
 from kb.content.outline import Outline, outline
 from kb.content.parser import anchor_table, article_url, doc_slug, join_link, parse_text
+from kb.content.slugs import page_name
 
 
 @dataclass
@@ -94,9 +95,6 @@ class Library:
         return self.trees.get(article.tree or "")
 
 
-INDEX_NAMES = ("readme", "index", "_index")
-
-
 def name_key(name: str) -> str:
     return "".join(ch for ch in name.lower() if ch.isalnum())
 
@@ -108,9 +106,7 @@ def _index_names(library: Library) -> None:
     by_file_name: dict[str, str] = {}
     by_heading: dict[str, str] = {}
     for page in library.documents():
-        parts = page.source.removesuffix(".md").split("/")
-        stem = parts[-2] if parts[-1].lower() in INDEX_NAMES and len(parts) > 1 else parts[-1]
-        _claim(library, by_file_name, stem, page)
+        _claim(library, by_file_name, page_name(page.source), page)
         for name in {page.h1, page.title}:
             _claim(library, by_heading, name, page)
     library.names = {**by_heading, **by_file_name}
@@ -133,10 +129,10 @@ def content_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*.md") if p.is_file() and not _hidden(p, root))
 
 
-def escapes(path: Path, root: Path) -> bool:
+def escapes(path: Path, resolved_root: Path) -> bool:
     """Whether a file is, through a symbolic link, somewhere outside the content folder
     (`envleak.md -> /proc/self/environ` would publish the server's secrets)."""
-    return not path.resolve().is_relative_to(root.resolve())
+    return not path.resolve().is_relative_to(resolved_root)
 
 
 def _hidden(path: Path, root: Path) -> bool:
@@ -197,10 +193,11 @@ def _read_files(library: Library, root: Path, base: Path) -> tuple[dict, dict]:
     """Each readable file's text and outline; what cannot be read is a problem, not a crash."""
     texts: dict[str, str] = {}
     outlines: dict[str, Outline] = {}
+    resolved_base = base.resolve()
     for path in content_files(root):
         source = path.relative_to(base).as_posix()
         try:
-            if escapes(path, base):
+            if escapes(path, resolved_base):
                 raise ContentError(
                     source, 1, "not read: a link to a file outside the content folder"
                 )

@@ -12,7 +12,7 @@ from kb.content.model import Article, ContentError, Document, Heading, Link, Pro
 from kb.content.outline import Outline, Section, outline
 from kb.content.roles import is_navigation, role_of
 from kb.content.sanitize import clean_html
-from kb.content.slugs import path_slug
+from kb.content.slugs import page_name, path_slug
 from kb.content.structure import Facts, SectionReader
 from kb.content.text import html_to_text
 
@@ -58,10 +58,7 @@ def anchor_table(
 
 
 def _title_from_path(source: str) -> str:
-    parts = [p for p in source[:-3].split("/") if p] if source.endswith(".md") else [source]
-    if len(parts) > 1 and parts[-1].lower() in ("readme", "index", "_index"):
-        parts.pop()
-    words = (parts[-1] if parts else source).replace("-", " ").replace("_", " ").strip()
+    words = page_name(source).replace("-", " ").replace("_", " ").strip()
     return (words[:1].upper() + words[1:]) or "Untitled"
 
 

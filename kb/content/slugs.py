@@ -31,11 +31,30 @@ def github_slug(text: str) -> str:
     return "".join(c for c in text.lower() if _kept(c)).replace(" ", "-")
 
 
+INDEX_NAMES = ("readme", "index", "_index")  # files that stand for their folder
+
+
+def _page_parts(path: str) -> list[str]:
+    """A content file's path without `.md`, in parts; a README (or index) is its folder."""
+    stem = path[:-3] if path.lower().endswith(".md") else path
+    parts = [p for p in stem.split("/") if p]
+    if len(parts) > 1 and parts[-1].lower() in INDEX_NAMES:
+        parts.pop()
+    return parts
+
+
+def page_name(path: str) -> str:
+    """The name a file goes by: `alerts/KubePodCrashLooping.md` → `KubePodCrashLooping`,
+    `docs/redis/README.md` → `redis`."""
+    parts = _page_parts(path)
+    return parts[-1] if parts else path
+
+
 def path_slug(path: str) -> str:
     """The slug of a content file: its path without `.md`, a README naming its folder."""
     stem = path[:-3] if path.lower().endswith(".md") else path
     parts = [p for p in stem.split("/") if p]
-    if parts and parts[-1].lower() in ("readme", "index", "_index"):
+    if parts and parts[-1].lower() in INDEX_NAMES:
         parts.pop()
     slugs = [github_slug(p.replace(".", "-")) or "x" for p in parts]
     return "/".join(slugs) or "index"

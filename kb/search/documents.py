@@ -10,6 +10,7 @@ from kb.content.library import Library
 from kb.content.model import Article
 from kb.content.parser import article_url
 from kb.content.roles import SYMPTOMS
+from kb.content.slugs import page_name
 from kb.search.analysis import terms
 
 KIND_ARTICLE = "article"
@@ -36,10 +37,7 @@ def _names(article: Article) -> list[str]:
     (alert runbooks are named after their alert), and its aliases."""
     names = list(article.aliases)
     if article.level == 0:
-        stem = article.source.rsplit("/", 1)[-1].removesuffix(".md")
-        if stem.lower() in ("readme", "index", "_index"):
-            stem = article.source.rsplit("/", 2)[-2] if "/" in article.source else stem
-        names.append(stem)
+        names.append(page_name(article.source))
         if article.h1 and article.h1 != article.title:
             names.append(article.h1)
     return names

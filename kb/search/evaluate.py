@@ -91,7 +91,3 @@ def evaluate(library: Library, rank: Ranker, judgements: list[Judgement]) -> Sco
             misses.append((judgement.query, ranked[0][-1] if ranked else None))
     total = len(judgements) or 1
     return Scores(hits1 / total, hits3 / total, reciprocal / total, misses)
-
-
-def slug_of(url: str) -> str:
-    return url.removeprefix("/a/").split("#", 1)[0]

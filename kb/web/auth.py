@@ -29,7 +29,7 @@ from flask.sessions import SecureCookieSessionInterface
 from kb.auth.model import User
 from kb.auth.service import authenticate, end_sessions, user_for_token
 from kb.db import get_session
-from kb.ratelimit import SharedRateLimiter, counter_for
+from kb.ratelimit import SharedRateLimiter, shared_counter
 from kb.web.routing import has_bearer, is_api
 
 bp = Blueprint("auth", __name__)
@@ -128,8 +128,9 @@ def init_app(app: Flask) -> None:
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=12)
-    counter = counter_for(app.config, app.extensions["kb.db"])
-    app.extensions["kb.login_limit"] = SharedRateLimiter("login", LOGINS_PER_MINUTE, counter)
+    app.extensions["kb.login_limit"] = SharedRateLimiter(
+        "login", LOGINS_PER_MINUTE, shared_counter(app)
+    )
     app.register_blueprint(bp)
 
     @app.context_processor

@@ -20,23 +20,25 @@ bp = Blueprint("search", __name__)
 log = logging.getLogger(__name__)
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50
+MAX_PAGE = 50
 OPEN_TOKEN_SECONDS = 24 * 3600
 
 
-def _limit(default: int = DEFAULT_LIMIT) -> int:
+def _int_arg(name: str, default: int, highest: int) -> int:
+    """A whole-number query argument, held to 1..highest; anything else is the default."""
     try:
-        value = int(request.args.get("limit", default))
+        value = int(request.args.get(name, default))
     except ValueError:
         value = default
-    return max(1, min(value, MAX_LIMIT))
+    return max(1, min(value, highest))
+
+
+def _limit() -> int:
+    return _int_arg("limit", DEFAULT_LIMIT, MAX_LIMIT)
 
 
 def _page() -> int:
-    try:
-        value = int(request.args.get("page", 1))
-    except ValueError:
-        value = 1
-    return max(1, min(value, 50))
+    return _int_arg("page", 1, MAX_PAGE)
 
 
 def _opener() -> URLSafeTimedSerializer:
