@@ -367,13 +367,43 @@ def test_a_line_break_in_a_url_cannot_forge_a_second_vcard(client, token):
     assert "\r\nFN:Fake CEO" not in vcard and vcard.count("BEGIN:VCARD") == 9
 
 
-def test_every_editable_contact_field_is_read_shown_and_exported_from_one_table():
-    from kb.contacts.model import EDITABLE
+def test_every_contact_field_is_read_shown_exported_and_documented_from_the_model():
+    from kb.contacts.model import EDITABLE, ContactBase, ContactUpdate
     from kb.contacts.transfer import COLUMNS
     from kb.contacts.validation import FIELDS
+    from kb.web.api.docs import openapi_document
 
-    assert {spec.name for spec in FIELDS} == set(EDITABLE)
-    assert [spec.name for spec in FIELDS] == COLUMNS
+    assert list(EDITABLE) == list(ContactBase.model_fields)
+    assert [spec.name for spec in FIELDS] == list(EDITABLE) == COLUMNS
+    assert set(ContactUpdate.model_fields) == set(EDITABLE)
+    schemas = openapi_document()["components"]["schemas"]
+    assert set(EDITABLE) <= set(schemas["Contact"]["properties"])
+    assert set(EDITABLE) == set(schemas["ContactIn"]["properties"])
+
+
+def test_a_field_sent_as_null_is_checked_like_any_other_value(client, token):
+    created = create(client, token, role="Night DBA").get_json()
+    response = client.put(
+        f"/api/contacts/{created['id']}",
+        json={"version": created["version"], "role": None},
+        headers=auth(token),
+    )
+    assert response.status_code == 422 and "role" in response.get_json()["errors"]
+    listed = {c["id"]: c for c in client.get("/api/contacts").get_json()}
+    assert listed[created["id"]]["role"] == "Night DBA"
+
+
+def test_an_update_changes_only_the_fields_sent(client, token):
+    created = create(client, token, role="Night DBA", phone="677001199").get_json()
+    response = client.put(
+        f"/api/contacts/{created['id']}",
+        json={"version": created["version"], "email": "dba@alcom.example"},
+        headers=auth(token),
+    )
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["email"] == "dba@alcom.example" and body["phone"] == created["phone"]
+    assert body["role"] == "Night DBA" and body["version"] == created["version"] + 1
 
 
 def test_the_form_shows_every_field_of_the_table(client, token):

@@ -1,18 +1,29 @@
-"""Contacts and their history, in the SQLModel family pattern (Base → Create/Update/table)."""
+"""Contacts and their history, in the SQLModel family pattern (Base → Create/Update/table,
+and Public for what the API sends)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from pydantic import Field as PydanticField
+from pydantic import create_model
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
-GROUPS = ("technical", "business", "external")
-GROUP_TITLES = {
-    "technical": "Technical emergency",
-    "business": "Business emergency",
-    "external": "External services",
-}
+from kb.contacts.fields import (
+    GROUP_TITLES,
+    GROUPS,
+    Email,
+    Group,
+    Line,
+    Notes,
+    Order,
+    Phone,
+    Role,
+    Url,
+)
+
+__all__ = ["GROUPS", "GROUP_TITLES"]
 
 
 def utcnow() -> datetime:
@@ -20,33 +31,43 @@ def utcnow() -> datetime:
 
 
 class ContactBase(SQLModel):
-    group: str = Field(default="technical", max_length=20, index=True)
-    role: str = Field(max_length=120)
-    name: str | None = Field(default=None, max_length=120)
-    phone: str | None = Field(default=None, max_length=32)  # E.164
-    phone_alt: str | None = Field(default=None, max_length=32)
-    email: str | None = Field(default=None, max_length=254)
-    url: str | None = Field(default=None, max_length=500)
-    notes: str | None = Field(default=None, max_length=1000)
-    escalation_order: int = Field(default=100)
-    owner: str | None = Field(default=None, max_length=120)
+    """The fields people edit, in the order forms and CSV columns show them. Each type
+    (kb.contacts.fields) validates what is typed; `title` labels the form input and
+    `description` is the hint under it. A new field is one line here and a migration."""
+
+    group: Group = Field(default="technical", max_length=20, index=True, title="Group")
+    role: Role = Field(
+        max_length=120, title="Role or service", description="On-Call, DevOps, Railway…"
+    )
+    name: Line = Field(default=None, max_length=120, title="Name")
+    phone: Phone = Field(
+        default=None,
+        max_length=32,
+        title="Phone",
+        description="Cameroon numbers without +237 work: 6 71 23 45 67",
+    )
+    phone_alt: Phone = Field(default=None, max_length=32, title="Second phone")
+    email: Email = Field(default=None, max_length=254, title="Email")
+    url: Url = Field(default=None, max_length=500, title="Support URL")
+    notes: Notes = Field(default=None, max_length=1000, title="Notes")
+    escalation_order: Order = Field(default=100, title="Escalation order (1 is called first)")
+    owner: Line = Field(default=None, max_length=120, title="Owner (who keeps this current)")
 
 
 class ContactCreate(ContactBase):
-    pass
+    """A new contact as sent by a form, the API, a CSV row or the runbook seed."""
 
 
-class ContactUpdate(SQLModel):
-    group: str | None = None
-    role: str | None = None
-    name: str | None = None
-    phone: str | None = None
-    phone_alt: str | None = None
-    email: str | None = None
-    url: str | None = None
-    notes: str | None = None
-    escalation_order: int | None = None
-    owner: str | None = None
+ContactUpdate = create_model(
+    "ContactUpdate",
+    __doc__="Some fields of a contact; the fields not sent stay as they are "
+    "(read with `model_dump(exclude_unset=True)`). Same types as ContactBase, so the "
+    "same rules; a field sent as null is checked like any other value.",
+    **{
+        name: (info.rebuild_annotation(), PydanticField(default=None, title=info.title))
+        for name, info in ContactBase.model_fields.items()
+    },
+)
 
 
 class Contact(ContactBase, table=True):
@@ -72,4 +93,30 @@ class ContactChange(SQLModel, table=True):
     after: dict | None = Field(default=None, sa_column=Column(JSON))
 
 
-EDITABLE = tuple(ContactUpdate.model_fields)
+class ContactPublic(ContactBase):
+    """A contact as the API sends it: its fields, its version (send it back to edit), and
+    whether it is complete and recently verified. Built from stored values, which were
+    checked on the way in, with `model_construct`, so nothing is validated twice."""
+
+    id: int
+    version: int
+    complete: bool
+    missing: list[str]
+    stale: bool
+    verified_at: datetime | None
+    updated_at: datetime | None
+    updated_by: str
+
+
+class ContactChangePublic(SQLModel):
+    """One entry of a contact's history as the API sends it."""
+
+    id: int
+    action: str
+    at: datetime
+    by: str
+    before: dict | None
+    after: dict | None
+
+
+EDITABLE = tuple(ContactBase.model_fields)

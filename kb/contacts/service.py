@@ -13,8 +13,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, update
 from sqlmodel import Session, select
 
-from kb.contacts.model import EDITABLE, GROUPS, Contact, ContactChange
-from kb.contacts.validation import clean_contact, missing_fields
+from kb.contacts.model import EDITABLE, GROUPS, Contact, ContactChange, ContactCreate, ContactUpdate
+from kb.contacts.validation import Invalid, missing_fields
+
+__all__ = ["Invalid"]  # raised by callers reading input, caught beside StaleVersion
 
 
 class StaleVersion(Exception):
@@ -23,12 +25,6 @@ class StaleVersion(Exception):
     def __init__(self, current: Contact | None):
         super().__init__("stale version")
         self.current = current
-
-
-class Invalid(Exception):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("invalid contact")
-        self.errors = errors
 
 
 @dataclass
@@ -64,12 +60,13 @@ def _record(session: Session, contact_id: int, action: str, by: str, before, aft
     )
 
 
-def create_contact(*, session: Session, data: dict, by: str) -> Contact:
-    values, errors = clean_contact(data)
-    if errors:
-        raise Invalid(errors)
+def create_contact(*, session: Session, contact_in: ContactCreate, by: str) -> Contact:
     contact = Contact(
-        **values, created_by=by, updated_by=by, verified_at=datetime.now(UTC), verified_by=by
+        **contact_in.model_dump(),
+        created_by=by,
+        updated_by=by,
+        verified_at=datetime.now(UTC),
+        verified_by=by,
     )
     session.add(contact)
     session.flush()
@@ -103,14 +100,12 @@ def _apply(
 
 
 def update_contact(
-    *, session: Session, contact: Contact, data: dict, version: int, by: str
+    *, session: Session, contact: Contact, contact_in: ContactUpdate, version: int, by: str
 ) -> Contact:
-    """Apply the fields given (the rest stay) if nobody saved since `version`."""
-    values, errors = clean_contact(data, partial=True)
-    if errors:
-        raise Invalid(errors)
+    """Apply the fields sent (the rest stay) if nobody saved since `version`."""
     if version != contact.version:
         raise StaleVersion(contact)
+    values = contact_in.model_dump(exclude_unset=True)
     return _apply(session, contact, version, values, by, "update")
 
 

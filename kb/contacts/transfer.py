@@ -6,8 +6,9 @@ import csv
 import io
 from dataclasses import dataclass
 
-from kb.contacts.model import Contact
-from kb.contacts.validation import FIELDS, FORMULA_START, clean_contact
+from kb.contacts.fields import FORMULA_START
+from kb.contacts.model import Contact, ContactCreate
+from kb.contacts.validation import FIELDS, Invalid, read_contact
 
 COLUMNS = [spec.name for spec in FIELDS]
 MAX_IMPORT_BYTES = 512 * 1024
@@ -73,8 +74,11 @@ def _uncell(text: str) -> str:
 
 @dataclass
 class ImportRow:
+    """One CSV row: its cells as typed, and the contact they make or what is wrong."""
+
     line: int
-    values: dict
+    data: dict
+    contact: ContactCreate | None
     errors: dict[str, str]
 
 
@@ -98,6 +102,9 @@ def parse_csv(text: str) -> tuple[list[ImportRow], str | None]:
             return rows, f"only the first {MAX_ROWS} rows are read"
         data = {k.strip().lower(): _uncell(v or "") for k, v in raw.items() if k}
         data.setdefault("group", "technical")
-        values, errors = clean_contact(data)
-        rows.append(ImportRow(line=reader.line_num, values=values, errors=errors))
+        try:
+            row = ImportRow(reader.line_num, data, read_contact(data), {})
+        except Invalid as invalid:
+            row = ImportRow(reader.line_num, data, None, invalid.errors)
+        rows.append(row)
     return rows, None

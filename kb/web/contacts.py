@@ -1,4 +1,5 @@
-"""The contacts directory: pages for people, JSON for scripts."""
+"""The contacts directory's pages: list, edit, history, import and export (the JSON API
+for scripts is kb.web.api.contacts)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -16,9 +16,10 @@ from flask import (
 )
 
 from kb.contacts import service
+from kb.contacts.fields import display_phone
 from kb.contacts.model import EDITABLE, GROUP_TITLES, GROUPS, Contact, ContactChange
 from kb.contacts.transfer import parse_csv, to_csv, to_vcard
-from kb.contacts.validation import FIELDS, display_phone
+from kb.contacts.validation import FIELDS, Invalid, read_changes, read_contact
 from kb.db import get_session
 from kb.search.setup import refresh_contacts
 from kb.web.auth import current_user, editor_required
@@ -27,7 +28,7 @@ bp = Blueprint("contacts", __name__)
 
 
 def _stale_days() -> int:
-    return int(current_app.config.get("KB_CONTACT_STALE_DAYS", 90))
+    return current_app.config["KB_CONTACT_STALE_DAYS"]
 
 
 @bp.app_template_global()
@@ -39,39 +40,31 @@ def author(username: str | None) -> str:
     return "an editor"
 
 
-def contact_json(contact: Contact) -> dict:
-    state = service.status(contact, _stale_days())
-    return {
-        "id": contact.id,
-        **{name: getattr(contact, name) for name in EDITABLE},
-        "version": contact.version,
-        "complete": state.complete,
-        "missing": state.missing,
-        "stale": state.stale,
-        "verified_at": contact.verified_at.isoformat() if contact.verified_at else None,
-        "updated_at": contact.updated_at.isoformat() if contact.updated_at else None,
-        "updated_by": author(contact.updated_by),
-    }
-
-
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in every database kb runs on
 
 
-@bp.url_value_preprocessor
-def _ids_in_range(_endpoint, values) -> None:
+def ids_in_range(_endpoint, values) -> None:
     """A contact id no database can hold is simply not found (not a 500)."""
     if values and not 0 < values.get("contact_id", 1) <= MAX_ID:
         abort(404)
 
 
-def _contact_or_404(contact_id: int) -> Contact:
+bp.url_value_preprocessor(ids_in_range)
+
+
+def contact_or_404(contact_id: int) -> Contact:
     contact = get_session().get(Contact, contact_id)
     if contact is None:
         abort(404)
     return contact
 
 
-def _who() -> str:
+def _form_fields() -> dict:
+    """The contact fields a form sent (not its token or version)."""
+    return {k: v for k, v in request.form.items() if k in EDITABLE}
+
+
+def who() -> str:
     user = current_user()
     return user.username if user else "anonymous"
 
@@ -88,7 +81,7 @@ def _version() -> int | None:
         return None
 
 
-def _changed() -> None:
+def changed() -> None:
     refresh_contacts(current_app._get_current_object())
 
 
@@ -143,12 +136,11 @@ def new():
     if request.method == "GET":
         return _form_page(None, {"group": request.args.get("group", "technical")}, {})
     try:
-        contact = service.create_contact(
-            session=get_session(), data=request.form.to_dict(), by=_who()
-        )
-    except service.Invalid as invalid:
+        contact_in = read_contact(request.form.to_dict())
+    except Invalid as invalid:
         return _form_page(None, request.form.to_dict(), invalid.errors, 422)
-    _changed()
+    contact = service.create_contact(session=get_session(), contact_in=contact_in, by=who())
+    changed()
     flash(f"Added {contact.role}.")
     return redirect(url_for("contacts.directory") + f"#contact-{contact.id}", code=303)
 
@@ -156,7 +148,7 @@ def new():
 @bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
 @editor_required
 def edit(contact_id: int):
-    contact = _contact_or_404(contact_id)
+    contact = contact_or_404(contact_id)
     if request.method == "GET":
         values = {f: getattr(contact, f) or "" for f in service.EDITABLE}
         values["phone"] = display_phone(contact.phone)
@@ -167,17 +159,17 @@ def edit(contact_id: int):
         updated = service.update_contact(
             session=get_session(),
             contact=contact,
-            data=request.form.to_dict(),
+            contact_in=read_changes(_form_fields()),
             version=version or -1,
-            by=_who(),
+            by=who(),
         )
-    except service.Invalid as invalid:
+    except Invalid as invalid:
         return _form_page(contact, request.form.to_dict(), invalid.errors, 422)
     except service.StaleVersion as stale:
         return render_template(
             "contacts/conflict.html", mine=request.form.to_dict(), current=stale.current
         ), 409
-    _changed()
+    changed()
     flash(f"Saved {updated.role}.")
     return redirect(url_for("contacts.directory") + f"#contact-{updated.id}", code=303)
 
@@ -185,10 +177,10 @@ def edit(contact_id: int):
 @bp.post("/contacts/<int:contact_id>/verify")
 @editor_required
 def verify(contact_id: int):
-    contact = _contact_or_404(contact_id)
+    contact = contact_or_404(contact_id)
     try:
         service.verify_contact(
-            session=get_session(), contact=contact, version=_version() or -1, by=_who()
+            session=get_session(), contact=contact, version=_version() or -1, by=who()
         )
     except service.StaleVersion as stale:
         return render_template("contacts/conflict.html", mine=None, current=stale.current), 409
@@ -199,14 +191,14 @@ def verify(contact_id: int):
 @bp.post("/contacts/<int:contact_id>/delete")
 @editor_required
 def remove(contact_id: int):
-    contact = _contact_or_404(contact_id)
+    contact = contact_or_404(contact_id)
     try:
         service.delete_contact(
-            session=get_session(), contact=contact, version=_version() or -1, by=_who()
+            session=get_session(), contact=contact, version=_version() or -1, by=who()
         )
     except service.StaleVersion as stale:
         return render_template("contacts/conflict.html", mine=None, current=stale.current), 409
-    _changed()
+    changed()
     flash(f"Deleted {contact.role}. Its history keeps the last values.")
     return redirect(url_for("contacts.directory"), code=303)
 
@@ -225,7 +217,7 @@ def history_page(contact_id: int):
 @bp.post("/contacts/<int:contact_id>/restore/<int:change_id>")
 @editor_required
 def restore(contact_id: int, change_id: int):
-    contact = _contact_or_404(contact_id)
+    contact = contact_or_404(contact_id)
     change = get_session().get(ContactChange, change_id) or abort(404)
     try:
         service.restore_contact(
@@ -233,13 +225,13 @@ def restore(contact_id: int, change_id: int):
             contact=contact,
             change=change,
             version=_version() or -1,
-            by=_who(),
+            by=who(),
         )
-    except service.Invalid:
+    except Invalid:
         abort(400)
     except service.StaleVersion as stale:
         return render_template("contacts/conflict.html", mine=None, current=stale.current), 409
-    _changed()
+    changed()
     flash("Restored the earlier values.")
     return redirect(url_for("contacts.history_page", contact_id=contact_id), code=303)
 
@@ -277,92 +269,10 @@ def import_page():
     valid = rows and not problem and all(not r.errors for r in rows)
     if request.form.get("confirm") == "yes" and valid:
         for row in rows:
-            service.create_contact(session=get_session(), data=row.values, by=_who())
-        _changed()
+            service.create_contact(session=get_session(), contact_in=row.contact, by=who())
+        changed()
         flash(f"Imported {len(rows)} contact(s).")
         return redirect(url_for("contacts.directory"), code=303)
     return render_template(
         "contacts/import.html", rows=rows, problem=problem, text=text, valid=valid
-    )
-
-
-# JSON API ------------------------------------------------------------------------------
-
-
-@bp.get("/api/contacts")
-def list_api():
-    return jsonify([contact_json(c) for c in service.list_contacts(session=get_session())])
-
-
-@bp.post("/api/contacts")
-@editor_required
-def create_api():
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        return jsonify({"errors": {"body": "send a JSON object"}}), 422
-    try:
-        contact = service.create_contact(session=get_session(), data=payload, by=_who())
-    except service.Invalid as invalid:
-        return jsonify({"errors": invalid.errors}), 422
-    _changed()
-    return jsonify(contact_json(contact)), 201
-
-
-@bp.put("/api/contacts/<int:contact_id>")
-@editor_required
-def update_api(contact_id: int):
-    contact = _contact_or_404(contact_id)
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        return jsonify({"errors": {"body": "send a JSON object"}}), 422
-    version = payload.pop("version", None)
-    if not isinstance(version, int) or isinstance(version, bool):
-        return jsonify({"errors": {"version": "send the version your change is based on"}}), 422
-    try:
-        updated = service.update_contact(
-            session=get_session(), contact=contact, data=payload, version=version, by=_who()
-        )
-    except service.Invalid as invalid:
-        return jsonify({"errors": invalid.errors}), 422
-    except service.StaleVersion as stale:
-        current = contact_json(stale.current) if stale.current else None
-        return jsonify(
-            {"error": "conflict: the contact changed since your version", "current": current}
-        ), 409
-    _changed()
-    return jsonify(contact_json(updated))
-
-
-@bp.delete("/api/contacts/<int:contact_id>")
-@editor_required
-def delete_api(contact_id: int):
-    contact = _contact_or_404(contact_id)
-    payload = request.get_json(silent=True) or {}
-    version = payload.get("version") if isinstance(payload, dict) else None
-    try:
-        service.delete_contact(session=get_session(), contact=contact, version=version, by=_who())
-    except service.StaleVersion as stale:
-        current = contact_json(stale.current) if stale.current else None
-        return jsonify({"error": "conflict", "current": current}), 409
-    _changed()
-    return "", 204
-
-
-@bp.get("/api/contacts/<int:contact_id>/history")
-def history_api(contact_id: int):
-    changes = service.history(session=get_session(), contact_id=contact_id)
-    if not changes and get_session().get(Contact, contact_id) is None:
-        abort(404)
-    return jsonify(
-        [
-            {
-                "id": c.id,
-                "action": c.action,
-                "at": c.at.isoformat(),
-                "by": author(c.by),
-                "before": c.before,
-                "after": c.after,
-            }
-            for c in changes
-        ]
     )

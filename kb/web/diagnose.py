@@ -1,4 +1,5 @@
-"""Guided troubleshooting pages and API: trees, diagnoses, triage."""
+"""Guided troubleshooting pages: trees, diagnoses, triage (their JSON API is
+kb.web.api.diagnoses, which shares the helpers here)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from kb.diagnosis.diagram import render_svg
 from kb.diagnosis.escalation import escalation
 from kb.diagnosis.export import timeline_markdown
 from kb.search.setup import get_search
-from kb.web.contacts import contact_json
+from kb.web.api.public import contact_public
 from kb.web.routing import is_api
 
 bp = Blueprint("diagnose", __name__)
@@ -46,7 +47,7 @@ def json_object() -> dict:
     return payload if isinstance(payload, dict) else {}
 
 
-def _rate_limited():
+def rate_limited():
     """Requests that can send probes are rate limited per client."""
     if probe_limit().allow(request.remote_addr or "unknown"):
         return None
@@ -56,14 +57,14 @@ def _rate_limited():
     return render_template("error.html", status=429, title="Slow down", message=message), 429
 
 
-def _walk(record: store.Diagnosis) -> engine.Walk:
+def walk_of(record: store.Diagnosis) -> engine.Walk:
     tree = get_library().trees.get(record.tree)
     if tree is None:
         abort(404)  # the tree was removed from the content since
     return store.walk_of(record, tree)
 
 
-def _record_or_404(diagnosis_id: str) -> store.Diagnosis:
+def record_or_404(diagnosis_id: str) -> store.Diagnosis:
     record = get_session().get(store.Diagnosis, diagnosis_id)
     if record is None:
         abort(404)
@@ -84,7 +85,7 @@ def step_state(walk: engine.Walk) -> dict:
             "id": visit.node,
             "kind": "end",
             "note": visit.note,
-            "contacts": [contact_json(c) for c in contacts],
+            "contacts": [contact_public(c).model_dump(mode="json") for c in contacts],
         }
     node = walk.node
     options = engine.options(walk)
@@ -138,7 +139,7 @@ def tree_page(tree_id: str):
     )
 
 
-def _start(tree_id: str) -> tuple[store.Diagnosis, engine.Walk]:
+def start(tree_id: str) -> tuple[store.Diagnosis, engine.Walk]:
     tree = _tree_or_404(tree_id)
     walk = engine.start(tree, get_probes().run)
     return store.create(get_session(), walk), walk
@@ -146,16 +147,16 @@ def _start(tree_id: str) -> tuple[store.Diagnosis, engine.Walk]:
 
 @bp.post("/diagnoses")
 def start_page():
-    if limited := _rate_limited():
+    if limited := rate_limited():
         return limited
-    record, _ = _start(request.form.get("tree", ""))
+    record, _ = start(request.form.get("tree", ""))
     return redirect(url_for("diagnose.diagnosis_page", diagnosis_id=record.id), code=303)
 
 
 @bp.get("/d/<diagnosis_id>")
 def diagnosis_page(diagnosis_id: str):
-    record = _record_or_404(diagnosis_id)
-    walk = _walk(record)
+    record = record_or_404(diagnosis_id)
+    walk = walk_of(record)
     visited = [v.node for v in walk.visits]
     taken = {(v.node, v.choice) for v in walk.visits if v.choice}
     return render_template(
@@ -173,17 +174,17 @@ def diagnosis_page(diagnosis_id: str):
 INVALID = object()
 
 
-def _apply(diagnosis_id: str, change):
+def apply_change(diagnosis_id: str, change):
     """Apply a change made from the version the client saw.
 
     Returns (record, walk), None on a conflict (someone else changed it first), or
     INVALID when the change itself was refused (an answer this step does not have).
     """
-    record = _record_or_404(diagnosis_id)
+    record = record_or_404(diagnosis_id)
     seen = request.values.get("version") or (request.get_json(silent=True) or {}).get("version")
     if seen is not None and str(seen) != str(record.version):
         return None
-    walk = _walk(record)
+    walk = walk_of(record)
     try:
         confirmed = change(walk, record)
     except ValueError:
@@ -196,14 +197,14 @@ def _apply(diagnosis_id: str, change):
 
 @bp.post("/d/<diagnosis_id>/answer")
 def answer_page(diagnosis_id: str):
-    if limited := _rate_limited():
+    if limited := rate_limited():
         return limited
 
     def change(walk, record):
         engine.answer(walk, request.form.get("choice", ""), get_probes().run)
         return record.confirmed
 
-    done = _apply(diagnosis_id, change)
+    done = apply_change(diagnosis_id, change)
     if done is INVALID:
         abort(400, "That answer is not one of this step's.")
     return _back_to(diagnosis_id, conflict=done is None)
@@ -216,7 +217,7 @@ def back_page(diagnosis_id: str):
             raise ValueError("nothing to undo")
         return None
 
-    done = _apply(diagnosis_id, change)
+    done = apply_change(diagnosis_id, change)
     return _back_to(diagnosis_id, conflict=done is None)
 
 
@@ -229,7 +230,7 @@ def confirm_page(diagnosis_id: str):
             raise ValueError("only a resolved diagnosis can be confirmed")
         return fixed
 
-    done = _apply(diagnosis_id, change)
+    done = apply_change(diagnosis_id, change)
     return _back_to(diagnosis_id, conflict=done is None)
 
 
@@ -239,10 +240,9 @@ def _back_to(diagnosis_id: str, conflict: bool):
 
 
 @bp.get("/d/<diagnosis_id>/export.md")
-@bp.get("/api/diagnoses/<diagnosis_id>/export.md")
 def export(diagnosis_id: str):
-    record = _record_or_404(diagnosis_id)
-    walk = _walk(record)
+    record = record_or_404(diagnosis_id)
+    walk = walk_of(record)
     # Absolute only from KB_BASE_URL: the Host header is whatever the client sent.
     path = url_for("diagnose.diagnosis_page", diagnosis_id=record.id)
     link = (current_app.config.get("KB_BASE_URL") or "") + path
@@ -262,7 +262,7 @@ def _search_hits(query: str) -> list[dict]:
     return [{"title": r.title, "url": r.url} for r in answer.results]
 
 
-def _triage() -> triage_store.TriageRun | None:
+def run_triage() -> triage_store.TriageRun | None:
     """Run every check, reason from the results, store the run; None when kb is busy
     (too many requests are already waiting on checks; see kb/checks/admission.py)."""
     results = get_probes().try_run_all()
@@ -284,9 +284,9 @@ TRIAGE_BUSY = (
 def triage_page():
     if request.method == "GET":
         return render_template("triage.html", run=None)
-    if limited := _rate_limited():
+    if limited := rate_limited():
         return limited
-    record = _triage()
+    record = run_triage()
     if record is None:
         response = make_response(render_template("triage.html", run=None, busy=TRIAGE_BUSY), 503)
         response.headers["Retry-After"] = "3"
@@ -300,91 +300,3 @@ def triage_run_page(run_id: str):
     if record is None:
         abort(404)
     return render_template("triage.html", run=record, report=record.report)
-
-
-# JSON API -----------------------------------------------------------------------------
-
-
-@bp.get("/api/trees")
-def trees_api():
-    return jsonify(
-        [
-            {
-                "id": t.id,
-                "title": t.title,
-                "url": url_for("diagnose.tree_page", tree_id=t.id),
-                "symptoms": t.symptoms,
-            }
-            for t in get_library().trees.values()
-        ]
-    )
-
-
-@bp.post("/api/triage")
-def triage_api():
-    if limited := _rate_limited():
-        return limited
-    record = _triage()
-    if record is None:
-        response = jsonify({"error": "busy", "message": TRIAGE_BUSY})
-        response.status_code = 503
-        response.headers["Retry-After"] = "3"
-        return response
-    data = record.report
-    return jsonify(
-        {
-            "id": record.id,
-            "url": url_for("diagnose.triage_run_page", run_id=record.id),
-            "at": record.created_at.isoformat(timespec="seconds"),
-            "summary": data["summary"],
-            "probes": data["probes"],
-            "suggestions": [
-                {**s, "url": url_for("diagnose.tree_page", tree_id=s["tree"])}
-                for s in data["suggestions"]
-            ],
-            "uncovered": data["uncovered"],
-        }
-    )
-
-
-@bp.post("/api/diagnoses")
-def create_api():
-    if limited := _rate_limited():
-        return limited
-    payload = json_object()
-    tree_id = payload.get("tree")
-    if not isinstance(tree_id, str) or tree_id.strip("/") not in get_library().trees:
-        return jsonify({"errors": {"tree": "no such troubleshooting tree"}}), 422
-    record, walk = _start(tree_id)
-    return jsonify(diagnosis_state(record, walk)), 201
-
-
-@bp.get("/api/diagnoses/<diagnosis_id>")
-def get_api(diagnosis_id: str):
-    record = _record_or_404(diagnosis_id)
-    return jsonify(diagnosis_state(record, _walk(record)))
-
-
-@bp.post("/api/diagnoses/<diagnosis_id>/answer")
-def answer_api(diagnosis_id: str):
-    if limited := _rate_limited():
-        return limited
-    payload = json_object()
-    choice = payload.get("choice")
-    if not isinstance(choice, int | str) or isinstance(choice, bool):
-        return jsonify({"errors": {"choice": "give the answer's index or label"}}), 422
-
-    def change(walk, record):
-        engine.answer(walk, choice, get_probes().run)
-        return record.confirmed
-
-    done = _apply(diagnosis_id, change)
-    if done is INVALID:
-        return jsonify({"errors": {"choice": "not one of this step's answers"}}), 422
-    if done is None:
-        record = _record_or_404(diagnosis_id)
-        return jsonify(
-            {"error": "conflict", "current": diagnosis_state(record, _walk(record))}
-        ), 409
-    record, walk = done
-    return jsonify(diagnosis_state(record, walk))

@@ -1,11 +1,12 @@
-"""Search pages and API: results, go-links, suggestions and the authors' gaps page."""
+"""Search pages: results, go-links and the authors' gaps page (the JSON search is
+kb.web.api.search, which reads its arguments the same way)."""
 
 from __future__ import annotations
 
 import logging
 from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -33,11 +34,11 @@ def _int_arg(name: str, default: int, highest: int) -> int:
     return max(1, min(value, highest))
 
 
-def _limit() -> int:
+def limit_arg() -> int:
     return _int_arg("limit", DEFAULT_LIMIT, MAX_LIMIT)
 
 
-def _page() -> int:
+def page_arg() -> int:
     return _int_arg("page", 1, MAX_PAGE)
 
 
@@ -60,7 +61,7 @@ def read_open_token(token: str) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def _log(query: str, count: int) -> int | None:
+def log_search(query: str, count: int) -> int | None:
     """Logging a search must never cost the search itself."""
     try:
         return record_search(get_session(), query, count)
@@ -78,9 +79,11 @@ def common_issues() -> list:
 @bp.get("/search")
 def search_page():
     query = request.args.get("q", "")[: MAX_QUERY_CHARS * 2]
-    limit, page = _limit(), _page()
+    limit, page = limit_arg(), page_arg()
     answer = get_search().search(query, limit, (page - 1) * limit) if query.strip() else None
-    log_id = _log(answer.query, answer.total) if answer and answer.query and page == 1 else None
+    log_id = (
+        log_search(answer.query, answer.total) if answer and answer.query and page == 1 else None
+    )
     log_id = open_token(log_id)
     return render_template(
         "search.html",
@@ -91,38 +94,6 @@ def search_page():
         first=(page - 1) * limit + 1,
         more=bool(answer) and page * limit < answer.total,
         common=common_issues() if not answer or not answer.results else [],
-    )
-
-
-@bp.get("/api/search")
-def search_api():
-    query = request.args.get("q", "")[: MAX_QUERY_CHARS * 2]
-    limit, page = _limit(), _page()
-    answer = get_search().search(query, limit, (page - 1) * limit)
-    if answer.query and page == 1 and request.args.get("log", "1") != "0":
-        _log(answer.query, answer.total)
-    return jsonify(
-        {
-            "query": answer.query,
-            "total": answer.total,
-            "page": page,
-            "limit": limit,
-            "results": [
-                {
-                    "title": r.title,
-                    "url": r.url,
-                    "kind": r.kind,
-                    "snippet": r.snippet,
-                    "score": r.score,
-                    "breadcrumb": r.breadcrumb,
-                    "section": (
-                        {"title": r.section_title, "url": r.section_url} if r.section_url else None
-                    ),
-                }
-                for r in answer.results
-            ],
-            "did_you_mean": answer.did_you_mean,
-        }
     )
 
 
@@ -137,7 +108,7 @@ def go(words: str):
     text = words.replace("-", " ").replace("/", " ").replace("_", " ")
     answer = get_search().search(text, 1)
     if answer.results:
-        _log(answer.query, answer.total)
+        log_search(answer.query, answer.total)
         return redirect(answer.results[0].url)
     return redirect(url_for("search.search_page") + "?" + urlencode({"q": text}))
 
