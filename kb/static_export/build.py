@@ -19,6 +19,26 @@ from kb.static_export.site import HERE, Site, Snapshot
 WEB_STATIC = HERE.parent / "web" / "static"
 
 
+def _write_assets(site: Site) -> None:
+    from kb.web.assets import pygments_css  # the live app's code highlighting colours
+
+    site.write(f"{ASSETS}/kb.css", (WEB_STATIC / "kb.css").read_bytes())
+    site.write(f"{ASSETS}/export.css", (HERE / "static" / "export.css").read_bytes())
+    site.write(f"{ASSETS}/pygments.css", pygments_css())
+
+
+# Each writes one part of the export, in this order.
+PARTS = [
+    write_home,
+    write_articles,
+    write_a_to_z,
+    write_guides,
+    write_contacts,
+    write_search,
+    _write_assets,
+]
+
+
 @dataclass(frozen=True)
 class Summary:
     """What an export holds, written beside it as kb-export.json."""
@@ -35,13 +55,8 @@ def build_site(snapshot: Snapshot, folder: Path) -> Summary:
     """Write the export into `folder`, which must be empty or missing."""
     folder.mkdir(parents=True, exist_ok=True)
     site = Site(folder, snapshot)
-    write_home(site)
-    write_articles(site)
-    write_a_to_z(site)
-    write_guides(site)
-    write_contacts(site)
-    write_search(site)
-    _write_assets(site)
+    for write_part in PARTS:
+        write_part(site)
     for path, source in sorted(site.content_links.files.items()):
         target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -54,7 +69,8 @@ def build_site(snapshot: Snapshot, folder: Path) -> Summary:
         contacts=len(snapshot.contacts),
         files=len(site.content_links.files),
     )
-    site.write(MARKER, json.dumps({"kb": "static export", **asdict(summary)}, indent=2) + "\n")
+    marker = json.dumps({"kb": "static export", **asdict(summary)}, indent=2)
+    (folder / MARKER).write_text(marker + "\n", encoding="utf-8")
     return summary
 
 
@@ -75,11 +91,3 @@ def export_to(
         summary = build_site(snapshot, Path(scratch) / "site")
         zip_folder(Path(scratch) / "site", zip_path, top=zip_path.stem)
     return summary
-
-
-def _write_assets(site: Site) -> None:
-    from kb.web.assets import pygments_css  # the live app's code highlighting colours
-
-    site.write(f"{ASSETS}/kb.css", (WEB_STATIC / "kb.css").read_bytes())
-    site.write(f"{ASSETS}/export.css", (HERE / "static" / "export.css").read_bytes())
-    site.write(f"{ASSETS}/pygments.css", pygments_css())

@@ -7,7 +7,7 @@ there is no server to find an `index.html` or to know where the site's root is.
 from __future__ import annotations
 
 import hashlib
-import posixpath
+import re
 from urllib.parse import quote
 
 ARTICLES = "a"
@@ -43,10 +43,22 @@ def guide_path(tree_id: str, page: str = "index") -> str:
     return f"{GUIDES}/{_safe(tree_id)}/{page}.html"
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9_./-]*")
+
+
 def relative(here: str, target: str, fragment: str = "") -> str:
-    """The href from the page at `here` to the file at `target` (both from the root)."""
-    path = posixpath.relpath(target, posixpath.dirname(here) or ".")
-    return quote(path) + (f"#{quote(fragment, safe='')}" if fragment else "")
+    """The href from the page at `here` to the file at `target` (both from the root).
+    Both are normalised paths of the export, so shared folders are simply dropped (a
+    page links tens of times: posixpath.relpath made a third of a large export's time)."""
+    folders = here.split("/")[:-1]
+    parts = target.split("/")
+    shared = 0
+    limit = min(len(folders), len(parts) - 1)
+    while shared < limit and folders[shared] == parts[shared]:
+        shared += 1
+    path = "../" * (len(folders) - shared) + "/".join(parts[shared:])
+    href = path if _PLAIN.fullmatch(path) else quote(path)
+    return href + (f"#{quote(fragment, safe='')}" if fragment else "")
 
 
 class Links:

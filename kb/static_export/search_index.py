@@ -22,6 +22,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kb.search.analysis import NEGATIONS, STOP
 
@@ -79,24 +80,27 @@ def _parts(raw: str) -> list[str]:
     return _CAMEL_PART.findall(raw) if _CAMEL.search(raw) else []
 
 
+@lru_cache(maxsize=200_000)
+def _token_words(raw: str) -> tuple[str, ...]:
+    """The words one token gives; a token recurs thousands of times in a large export."""
+    parts = _parts(raw)
+    if not parts:
+        word = _word(raw)
+        return (word,) if word else ()
+    whole = raw.lower().replace("'", "")
+    found = [] if whole in STOP else [whole]
+    for part in parts:
+        word = _word(part)
+        if word and word != whole:
+            found.append(word)
+    return tuple(found)
+
+
 def tokens(text: str) -> list[str]:
     """The words of a text, in order; search.js's `tokens` gives the same list."""
     found: list[str] = []
     for match in _TOKEN.finditer(_fold(text)):
-        raw = match.group(0)
-        parts = _parts(raw)
-        if not parts:
-            word = _word(raw)
-            if word:
-                found.append(word)
-            continue
-        whole = raw.lower().replace("'", "")
-        if whole not in STOP:
-            found.append(whole)
-        for part in parts:
-            word = _word(part)
-            if word and word != whole:
-                found.append(word)
+        found.extend(_token_words(match.group(0)))
     return found
 
 

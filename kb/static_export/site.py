@@ -65,6 +65,7 @@ class Site:
             "live_url": snapshot.live_url.rstrip("/"),
         }
         self.pages = 0
+        self._folders: set[Path] = set()
 
     @property
     def trees(self) -> list[Tree]:
@@ -83,7 +84,9 @@ class Site:
 
     def write(self, path: str, data: str | bytes) -> None:
         target = self.folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self._folders:  # one mkdir per folder, not per file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
         if isinstance(data, str):
             data = data.encode("utf-8")
         target.write_bytes(data)
