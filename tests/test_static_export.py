@@ -277,6 +277,19 @@ def test_a_new_database_gets_the_runbooks_contacts_as_the_app_would(tmp_path):
     assert result.exit_code == 0 and "8 contact(s)" in result.output
 
 
+def test_a_database_out_of_reach_is_a_message_and_writes_nothing(tmp_path):
+    env = {
+        "KB_CONTENT_DIR": str(CONTENT),
+        "KB_DATA_DIR": str(tmp_path / "data"),
+        "KB_DATABASE_URL": "postgresql://kb:secret-password@127.0.0.1:9/kb",
+    }
+    result = CliRunner().invoke(cli, ["export", str(tmp_path / "site")], env=env)
+    assert result.exit_code == 1
+    assert "Error: cannot read the contacts from KB_DATABASE_URL" in result.output
+    assert "Traceback" not in result.output and "secret-password" not in result.output
+    assert not (tmp_path / "site").exists()
+
+
 def login(client, username):
     return client.post(
         "/login",

@@ -7,8 +7,11 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from kb.checks.catalog import load_catalog
 from kb.content.library import Library
+from kb.static_export.archive import ExportError
 from kb.static_export.site import Snapshot
 
 
@@ -31,6 +34,9 @@ def read_contacts(database_url: str, data_dir: Path, library: Library) -> list:
             contacts = list_contacts(session=session)
             session.expunge_all()  # plain objects, readable after the session closes
         return contacts
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise ExportError(f"cannot read the contacts from KB_DATABASE_URL: {reason}") from None
     finally:
         engine.dispose()
 

@@ -72,6 +72,10 @@ def test_search_walk_a_guide_to_an_escalation_and_see_the_contacts(offline, expo
     expect(page.locator(".contact-card")).to_have_count(8)
     expect(page.locator(".notice")).to_contain_text("As of")
     assert outside == []
+    # The harness does catch a request that tries to leave (about:blank has no CSP to stop it).
+    page.goto("about:blank")
+    page.evaluate("() => fetch('https://example.com/').then(() => 1, () => 0)")
+    assert outside == ["https://example.com/"]
 
 
 def test_the_script_makes_words_as_the_exporter_does(offline, exported):
