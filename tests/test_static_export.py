@@ -6,6 +6,7 @@ import io
 import json
 import re
 import zipfile
+from dataclasses import replace
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -79,10 +80,7 @@ def broken_links(folder: Path) -> list[str]:
 
 def export(app, folder: Path, **changes):
     with app.app_context():
-        snapshot = current_snapshot()
-        for name, value in changes.items():
-            object.__setattr__(snapshot, name, value)
-        return build_site(snapshot, folder)
+        return build_site(replace(current_snapshot(), **changes), folder)
 
 
 def edit_contact(app, role: str, **values):

@@ -15,7 +15,7 @@ from kb.static_export.archive import ExportError
 from kb.static_export.site import Snapshot
 
 
-def read_contacts(database_url: str, data_dir: Path, library: Library) -> list:
+def read_contacts(*, database_url: str, data_dir: Path, library: Library) -> list:
     """The directory as the app would show it now: the schema brought up to date and a
     directory nobody has used yet filled from the runbook, as at the app's first start,
     so an export can run as a deploy step before the app ever has."""
@@ -49,7 +49,11 @@ def snapshot_from_settings(config: dict) -> Snapshot:
     return Snapshot(
         library=library,
         catalog=load_catalog(content if content.is_dir() else content.parent),
-        contacts=read_contacts(config["KB_DATABASE_URL"], Path(config["KB_DATA_DIR"]), library),
+        contacts=read_contacts(
+            database_url=config["KB_DATABASE_URL"],
+            data_dir=Path(config["KB_DATA_DIR"]),
+            library=library,
+        ),
         exported_at=datetime.now(UTC),
         stale_days=int(config.get("KB_CONTACT_STALE_DAYS", 90)),
         environ=dict(os.environ),
