@@ -160,6 +160,45 @@ def simulate_command(host: str, port: int, mode: str) -> None:
         server.serve_forever()
 
 
+@click.command(
+    "export",
+    help="Write a static copy of the knowledge base to FOLDER: every page, the guides as "
+    "linked step pages, the contacts as of now (with CSV and vCard) and a search that needs "
+    "no server. It works from file:// and from any static host.",
+)
+@click.argument("folder", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--zip",
+    "zip_path",
+    type=click.Path(path_type=Path),
+    help="Also write it as one zip file (or only that, without FOLDER).",
+)
+def export_command(folder: Path | None, zip_path: Path | None) -> None:
+    from kb import config as settings
+    from kb.static_export.archive import ExportError
+    from kb.static_export.build import export_to
+    from kb.static_export.sources import snapshot_from_settings
+
+    if folder is None and zip_path is None:
+        raise click.UsageError("name a FOLDER to write, --zip FILE, or both")
+    try:
+        config = settings.settings_from_env(Flask("kb").instance_path)
+        settings.finish(config)
+        snapshot = snapshot_from_settings(config)
+        summary = export_to(snapshot, folder=folder, zip_path=zip_path)
+    except (settings.ConfigError, ExportError) as error:
+        raise click.ClickException(str(error)) from None
+    for problem in snapshot.library.errors:
+        click.echo(f"warning: {problem}", err=True)
+    if not snapshot.contacts:
+        click.echo("warning: the contacts directory is empty (start kb once, or run kb seed)")
+    where = " and ".join(str(p) for p in (folder, zip_path) if p is not None)
+    click.echo(
+        f"Exported {summary.articles} article(s), {summary.guides} guide(s) and "
+        f"{summary.contacts} contact(s) as {summary.pages} page(s) to {where}"
+    )
+
+
 def _contact_docs(config: dict) -> dict:
     """The database's search documents, without building a whole app (and its index)."""
     from kb.db import import_models, make_engine, upgrade
@@ -174,7 +213,7 @@ def _contact_docs(config: dict) -> dict:
         engine.dispose()
 
 
-COMMANDS = [check_command, serve_command, index_command, simulate_command]
+COMMANDS = [check_command, serve_command, index_command, simulate_command, export_command]
 
 
 @click.group("db", help="Database schema.")

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from kb.content.library import Library
-from kb.content.model import Article
+from kb.content.model import Article, Tree
 from kb.content.parser import article_url
 from kb.content.roles import SYMPTOMS
 from kb.content.slugs import page_name
@@ -43,40 +44,72 @@ def _names(article: Article) -> list[str]:
     return names
 
 
-def topic_document(library: Library, topic: Article) -> dict:
-    """One search document per topic: its own text and its parts' (Meaning, Diagnosis…)."""
+@dataclass(frozen=True)
+class TopicText:
+    """What search reads of one topic, before any index encodes it: kb's Whoosh index and
+    the static export's index weigh the same parts."""
+
+    title: str  # the guide's title where the topic carries one
+    indexed_title: str
+    names: list[str]
+    trail: list[str]
+    symptoms: str
+    headings: list[str]
+    body: str
+    preview: str
+    tree: Tree | None
+    parts: list[Article]
+
+
+def topic_text(library: Library, topic: Article) -> TopicText:
+    """A topic's own text and its parts' (Meaning, Diagnosis…), read once."""
     tree = library.tree_for(topic)
     parts = library.parts_of(topic)
-    trail = [a.title for a in library.breadcrumb(topic)]
     seen = next((p for p in parts if p.role == SYMPTOMS), None)
     symptoms = tree.symptoms if tree else (seen.text[:SYMPTOMS_CHARS] if seen else "")
     title = tree.title if tree else topic.title
-    indexed_title = title if title == topic.title else f"{title} — {topic.title}"
     body = " ".join([topic.text, *(p.text for p in parts)])
     headings = [h.text for h in topic.headings]
     for part in parts:
         headings.append(part.title)
         headings.extend(h.text for h in part.headings)
+    return TopicText(
+        title=title,
+        indexed_title=title if title == topic.title else f"{title} — {topic.title}",
+        names=_names(topic),
+        trail=[a.title for a in library.breadcrumb(topic)],
+        symptoms=symptoms,
+        headings=headings,
+        body=body,
+        preview=(symptoms if seen and not tree else body)[:PREVIEW_CHARS],
+        tree=tree,
+        parts=parts,
+    )
+
+
+def topic_document(library: Library, topic: Article) -> dict:
+    """One search document per topic."""
+    text = topic_text(library, topic)
     return {
         "id": f"article:{topic.slug}",
-        "kind": KIND_TREE if tree else KIND_ARTICLE,
+        "kind": KIND_TREE if text.tree else KIND_ARTICLE,
         "url": article_url(topic.slug),
-        "title": title,
-        "breadcrumb": " › ".join(trail),
-        "symptoms": symptoms,
-        "preview": (symptoms if seen and not tree else body)[:PREVIEW_CHARS],
-        "short": " ".join(terms(f"{indexed_title} . {symptoms}")),
+        "title": text.title,
+        "breadcrumb": " › ".join(text.trail),
+        "symptoms": text.symptoms,
+        "preview": text.preview,
+        "short": " ".join(terms(f"{text.indexed_title} . {text.symptoms}")),
         "source": topic.source,
-        "tree": tree.id if tree else "",
-        "parts": _parts_field(topic, parts),
-        "spell": " ".join([topic.title, symptoms, body]),
+        "tree": text.tree.id if text.tree else "",
+        "parts": _parts_field(topic, text.parts),
+        "spell": " ".join([topic.title, text.symptoms, text.body]),
         "all": weighted_text(
-            title=indexed_title,
-            aliases=" ".join(_names(topic)),
-            context=" ".join(trail),
-            symptoms=symptoms,
-            headings=" ".join(headings),
-            body=body,
+            title=text.indexed_title,
+            aliases=" ".join(text.names),
+            context=" ".join(text.trail),
+            symptoms=text.symptoms,
+            headings=" ".join(text.headings),
+            body=text.body,
         ),
     }
 

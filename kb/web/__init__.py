@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from kb import observe
 from kb.web import api, assets, auth, contacts, diagnose, errors, health, pages, search
+from kb.web.exports import bp as exports_bp
 from kb.web.routing import needs_csrf
 
 csrf = CSRFProtect()
@@ -21,6 +22,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(search.bp)
     app.register_blueprint(diagnose.bp)
     app.register_blueprint(contacts.bp)
+    app.register_blueprint(exports_bp)
     auth.init_app(app)
     # Every form carries a CSRF token; so must an API write made with a browser session
     # (kb.web.routing.needs_csrf). Token-authenticated and anonymous API calls need none.

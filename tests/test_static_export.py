@@ -1,0 +1,359 @@
+"""`kb export`: a static copy of the knowledge base that works with kb itself down."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from dataclasses import replace
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from click.testing import CliRunner
+from sqlmodel import Session
+
+from kb.auth.service import create_user
+from kb.cli import cli
+from kb.contacts.model import Contact
+from kb.contacts.service import list_contacts, update_contact
+from kb.contacts.validation import read_changes
+from kb.static_export.archive import ExportError
+from kb.static_export.build import build_site, export_to
+from kb.web.exports import current_snapshot
+from tests.conftest import CONTENT, form_token, write
+
+SHIFT_GUIDE = "g/alcom-v3-runbook/issue-shift-wont-close"
+
+
+class _Page(HTMLParser):
+    """Every link a page makes (href, src, form action) and every id it holds."""
+
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+        self.inline: list[str] = []  # inline script or style: the CSP forbids both
+
+    def handle_starttag(self, tag, attrs):
+        found = dict(attrs)
+        for name in ("href", "src", "action"):
+            if found.get(name) is not None:
+                self.links.append(found[name])
+        if "id" in found:
+            self.ids.add(found["id"])
+        if tag == "script" and "src" not in found:
+            self.inline.append("<script> without src")
+        if "style" in found or tag == "style" or any(n.startswith("on") for n in found):
+            self.inline.append(f"<{tag}> with inline style or handler")
+
+
+def read_page(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def broken_links(folder: Path) -> list[str]:
+    """Links in the export's pages that name no file of the export (or no id in it)."""
+    pages = {p: read_page(p) for p in folder.rglob("*.html")}
+    broken = []
+    for path, page in pages.items():
+        for link in page.links:
+            parts = urlsplit(link)
+            if parts.scheme in ("http", "https", "mailto", "tel"):
+                continue
+            target = (path.parent / unquote(parts.path)).resolve() if parts.path else path
+            where = f"{path.relative_to(folder)}: {link}"
+            if parts.scheme or not target.is_file() or not target.is_relative_to(folder):
+                broken.append(where)
+            elif (
+                parts.fragment
+                and target in pages
+                and unquote(parts.fragment) not in pages[target].ids
+            ):
+                broken.append(where + " (no such anchor)")
+    return broken
+
+
+def export(app, folder: Path, **changes):
+    with app.app_context():
+        return build_site(replace(current_snapshot(), **changes), folder)
+
+
+def edit_contact(app, role: str, **values):
+    with Session(app.extensions["kb.db"]) as session:
+        contact = next(c for c in list_contacts(session=session) if c.role == role)
+        update_contact(
+            session=session,
+            contact=contact,
+            contact_in=read_changes(values),
+            version=contact.version,
+            by="test",
+        )
+
+
+@pytest.fixture
+def shipped(make_app):
+    return make_app(CONTENT)
+
+
+def test_every_link_in_the_export_resolves_to_a_file_in_it(shipped, tmp_path):
+    folder = tmp_path / "site"
+    summary = export(shipped, folder)
+    assert summary.articles == 45 and summary.guides == 7 and summary.contacts == 8
+    assert len(list(folder.rglob("*.html"))) == summary.pages > 100
+    assert broken_links(folder) == []
+
+
+def test_no_page_runs_inline_script_or_style_and_each_says_when_it_was_made(shipped, tmp_path):
+    folder = tmp_path / "site"
+    export(shipped, folder, exported_at=datetime(2026, 3, 4, 5, 6, tzinfo=UTC))
+    for path in folder.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert read_page(path).inline == [], path
+        assert "default-src 'none'; script-src 'self'" in text, path
+        assert "exported 2026-03-04 05:06 UTC" in text, path
+
+
+def test_a_guide_is_walked_by_links_and_ends_with_whom_to_call(shipped, tmp_path):
+    folder = tmp_path / "site"
+    export(shipped, folder)
+    step = (folder / SHIFT_GUIDE / "step-1.html").read_text(encoding="utf-8")
+    assert "Check all required fields are filled" in step
+    assert 'href="step-2.html">Everything is filled</a>' in step
+    assert re.search(r'href="resolved.html">A field was empty', step)
+    end = (folder / SHIFT_GUIDE / "escalate.html").read_text(encoding="utf-8")
+    assert [role for role in ("On-Call", "DevOps", "Lead Developer") if role in end] == [
+        "On-Call",
+        "DevOps",
+        "Lead Developer",
+    ]
+    assert "mailto:devops@alcom.cm" in end
+    limits = folder / "g/alcom-v3-runbook/issue-too-many-requests-429"
+    step = (limits / "step-3.html").read_text(encoding="utf-8")
+    page = re.search(r'href="([^"]+)">Still overwhelmed', step).group(1)
+    named = (limits / page).read_text(encoding="utf-8")
+    assert "Escalate to Cloudflare" in named
+    assert named.index("<strong>Cloudflare</strong>") < named.index("<strong>On-Call</strong>")
+
+
+def test_a_live_check_is_a_curl_command_and_its_conditions_in_words(shipped, tmp_path):
+    folder = tmp_path / "site"
+    secret = "re_live_secret_value_123"
+    export(shipped, folder, environ={"RESEND_API_KEY": secret})
+    ready = folder / "g/alcom-v3-runbook/issue-api-returns-503-service-degraded/step-1.html"
+    text = ready.read_text(encoding="utf-8")
+    assert (
+        "curl --silent --show-error --include --max-time 5 https://api.alcom.cm/health/ready"
+        in text
+    )
+    assert "checks.database in the JSON body is ok" in text
+    assert "the HTTP status is 200" in text
+    assert ">It fails: database</a>" in text and ">It cannot be reached</a>" in text
+    emails = folder / "g/alcom-v3-runbook/issue-emails-not-sending/step-1.html"
+    text = emails.read_text(encoding="utf-8")
+    assert "--header &#34;Authorization: Bearer ${RESEND_API_KEY}&#34;" in text
+    assert "the length of data in the JSON body is over 0" in text
+    assert not [p for p in folder.rglob("*") if p.is_file() and secret in p.read_text("utf-8")]
+
+
+def test_targets_follow_the_environment_as_live_checks_do(shipped, tmp_path):
+    folder = tmp_path / "site"
+    export(shipped, folder, environ={"KB_TARGET_API_URL": "http://10.0.0.5:8080"})
+    step = folder / "g/alcom-v3-runbook/issue-api-returns-503-service-degraded/step-1.html"
+    assert "http://10.0.0.5:8080/health/ready" in step.read_text(encoding="utf-8")
+
+
+def test_contacts_are_a_page_a_csv_and_a_vcard_as_of_the_export(shipped, tmp_path):
+    edit_contact(shipped, "DevOps", name="Ada Lovelace", phone="6 71 23 45 67")
+    first = tmp_path / "first"
+    export(shipped, first)
+    page = (first / "contacts.html").read_text(encoding="utf-8")
+    assert "Ada Lovelace" in page and 'href="tel:+237671234567"' in page
+    assert "+237671234567" in (first / "contacts.csv").read_text(encoding="utf-8")
+    assert "FN:Ada Lovelace" in (first / "contacts.vcf").read_text(encoding="utf-8")
+    before = {p: p.read_bytes() for p in first.rglob("*") if p.is_file()}
+
+    edit_contact(shipped, "DevOps", name="Grace Hopper", phone="6 99 88 77 66")
+    assert {p: p.read_bytes() for p in first.rglob("*") if p.is_file()} == before
+    second = tmp_path / "second"
+    export(shipped, second)
+    page = (second / "contacts.html").read_text(encoding="utf-8")
+    assert "Grace Hopper" in page and "Ada Lovelace" not in page
+    assert "Grace Hopper" in (second / SHIFT_GUIDE / "escalate.html").read_text(encoding="utf-8")
+
+
+def test_links_between_files_images_and_the_live_app(make_app, content_dir, tmp_path):
+    write(
+        content_dir,
+        "ops/guide.md",
+        "# Guide\n\n![diagram](img/flow.png) [script](tools/fix.sh) "
+        "[other](other.md#deep-part) [health](/health) [gone](nowhere.txt)\n\n## Part\n\nText.\n",
+    )
+    write(content_dir, "ops/other.md", "# Other\n\n## Deep part\n\nHere.\n")
+    write(content_dir, "ops/img/flow.png", "png")
+    write(content_dir, "ops/tools/fix.sh", "echo fixed\n")
+    (content_dir / "ops" / "secret.md").symlink_to("/etc/hostname")
+    app = make_app(content_dir)
+    folder = tmp_path / "site"
+    summary = export(app, folder, live_url="https://kb.example")
+    page = (folder / "a/ops/guide.html").read_text(encoding="utf-8")
+    assert 'src="../../files/ops/img/flow.png"' in page
+    assert 'href="../../files/ops/tools/fix.sh"' in page
+    assert 'href="other/deep-part.html"' in page  # a section has its own page
+    assert 'href="https://kb.example/health"' in page
+    assert "<a>gone</a>" in page  # a link to nothing keeps its words
+    assert (folder / "files/ops/tools/fix.sh").read_text() == "echo fixed\n"
+    assert summary.files == 2 and broken_links(folder) == []
+    export(app, tmp_path / "plain")
+    assert "<a>health</a>" in (tmp_path / "plain/a/ops/guide.html").read_text(encoding="utf-8")
+
+
+def test_a_slug_cannot_write_outside_the_export(make_app, content_dir, tmp_path):
+    write(content_dir, "evil.md", "---\nslug: ../../../escaped\n---\n# Evil\n\nText.\n")
+    write(content_dir, "fine.md", "# Fine\n\n[evil](evil.md)\n")
+    app = make_app(content_dir)
+    folder = tmp_path / "deep" / "site"
+    export(app, folder)
+    assert not list(tmp_path.rglob("escaped*"))
+    assert broken_links(folder) == []
+    assert "Evil" in (folder / "a-z.html").read_text(encoding="utf-8")
+
+
+def test_the_command_writes_a_folder_and_a_zip_and_replaces_only_an_export(make_app, tmp_path):
+    app = make_app(CONTENT)  # starts once: the database has its contacts
+    env = {
+        "KB_CONTENT_DIR": str(CONTENT),
+        "KB_DATA_DIR": app.config["KB_DATA_DIR"],
+        "KB_DATABASE_URL": app.config["KB_DATABASE_URL"],
+    }
+    folder, archive = tmp_path / "site", tmp_path / "out" / "kb-offline.zip"
+    result = CliRunner().invoke(cli, ["export", str(folder), "--zip", str(archive)], env=env)
+    assert result.exit_code == 0, result.output
+    assert "45 article(s), 7 guide(s) and 8 contact(s)" in result.output
+    marker = json.loads((folder / "kb-export.json").read_text())
+    assert marker["pages"] == len(list(folder.rglob("*.html")))
+    with zipfile.ZipFile(archive) as zipped:
+        names = zipped.namelist()
+    assert {name.split("/")[0] for name in names} == {"kb-offline"}
+    assert "kb-offline/g/alcom-v3-runbook/issue-shift-wont-close/escalate.html" in names
+
+    (folder / "stale.html").write_text("from an earlier export")
+    again = CliRunner().invoke(cli, ["export", str(folder)], env=env)
+    assert again.exit_code == 0 and not (folder / "stale.html").exists()
+
+    mine = tmp_path / "mine"
+    write(mine, "thesis.txt", "not an export")
+    refused = CliRunner().invoke(cli, ["export", str(mine)], env=env)
+    assert (
+        refused.exit_code == 1 and "is not empty and holds no earlier kb export" in refused.output
+    )
+    assert (mine / "thesis.txt").read_text() == "not an export"
+    assert CliRunner().invoke(cli, ["export"], env=env).exit_code == 2
+
+
+def test_zip_only_and_bad_destinations(shipped, tmp_path):
+    with shipped.app_context():
+        snapshot = current_snapshot()
+    export_to(snapshot, zip_path=tmp_path / "only.zip")
+    assert "only/index.html" in zipfile.ZipFile(tmp_path / "only.zip").namelist()
+    write(tmp_path, "a-file", "x")
+    with pytest.raises(ExportError, match="is a file"):
+        export_to(snapshot, folder=tmp_path / "a-file")
+    with pytest.raises(ExportError, match="is a folder"):
+        export_to(snapshot, zip_path=tmp_path)
+    with pytest.raises(ExportError):
+        export_to(snapshot)
+
+
+def test_a_new_database_gets_the_runbooks_contacts_as_the_app_would(tmp_path):
+    env = {
+        "KB_CONTENT_DIR": str(CONTENT),
+        "KB_DATA_DIR": str(tmp_path / "data"),
+        "KB_DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
+    }
+    result = CliRunner().invoke(cli, ["export", str(tmp_path / "site")], env=env)
+    assert result.exit_code == 0 and "8 contact(s)" in result.output
+
+
+def test_a_database_out_of_reach_is_a_message_and_writes_nothing(tmp_path):
+    env = {
+        "KB_CONTENT_DIR": str(CONTENT),
+        "KB_DATA_DIR": str(tmp_path / "data"),
+        "KB_DATABASE_URL": "postgresql://kb:secret-password@127.0.0.1:9/kb",
+    }
+    result = CliRunner().invoke(cli, ["export", str(tmp_path / "site")], env=env)
+    assert result.exit_code == 1
+    assert "Error: cannot read the contacts from KB_DATABASE_URL" in result.output
+    assert "Traceback" not in result.output and "secret-password" not in result.output
+    assert not (tmp_path / "site").exists()
+
+
+def login(client, username):
+    return client.post(
+        "/login",
+        data={
+            "username": username,
+            "password": "correct horse battery",
+            "csrf_token": form_token(client),
+        },
+    )
+
+
+@pytest.fixture
+def people(shipped):
+    with Session(shipped.extensions["kb.db"]) as session:
+        for name, role in (("alice", "editor"), ("victor", "viewer")):
+            create_user(session=session, username=name, password="correct horse battery", role=role)
+    return shipped
+
+
+def download(client):
+    """GET /export.zip, closed as a server closes it (the zip is sent from an open file)."""
+    response = client.get("/export.zip")
+    response.get_data()
+    response.close()
+    return response
+
+
+def zip_text(response, name: str) -> str:
+    with zipfile.ZipFile(io.BytesIO(response.data)) as zipped:
+        top = zipped.namelist()[0].split("/")[0]
+        return zipped.read(f"{top}/{name}").decode("utf-8")
+
+
+def test_editors_download_the_latest_export_rebuilt_when_contacts_change(people):
+    anonymous = people.test_client()
+    assert anonymous.get("/export.zip").status_code == 302
+    assert "Offline copy" not in anonymous.get("/").get_data(as_text=True)
+    viewer = people.test_client()
+    login(viewer, "victor")
+    assert viewer.get("/export.zip").status_code == 403
+
+    editor = people.test_client()
+    login(editor, "alice")
+    assert 'href="/export.zip">Offline copy' in editor.get("/").get_data(as_text=True)
+    first = download(editor)
+    assert first.status_code == 200 and first.mimetype == "application/zip"
+    assert re.match(
+        r"attachment; filename=kb-export-\d{8}-\d{4}.zip", first.headers["Content-Disposition"]
+    )
+    assert "no-store" in first.headers["Cache-Control"]
+    assert download(editor).data == first.data  # unchanged: the same file, not rebuilt
+
+    edit_contact(people, "On-Call", name="Night Owl")
+    second = download(editor)
+    assert "Night Owl" in zip_text(second, "contacts.html")
+    assert "Night Owl" not in zip_text(first, "contacts.html")
+    exports = Path(people.config["KB_DATA_DIR"]) / "exports"
+    assert len(list(exports.glob("*.zip"))) == 1  # the older one is gone
+    assert oct((next(exports.glob("*.zip"))).stat().st_mode & 0o777) == "0o600"
+
+
+def test_contacts_of_an_export_are_plain_objects(shipped):
+    with shipped.app_context():
+        assert all(isinstance(c, Contact) for c in current_snapshot().contacts)
