@@ -13,8 +13,8 @@ from html import escape
 from kb.diagnosis.layout import Answer, Layout, Route, StepBox, layout
 
 _ARROWS = "".join(
-    f'<marker id="{name}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
-    f'markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '
+    f'<marker id="{name}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" '
+    f'markerHeight="9" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" '
     f'class="{css}"/></marker>'
     for name, css in (("kb-arrow", "arrow-head"), ("kb-arrow-taken", "arrow-head taken"))
 )
