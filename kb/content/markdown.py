@@ -12,34 +12,33 @@ from __future__ import annotations
 from functools import cache
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.gfm import gfm_plugin
-from pygments import highlight as pygments_highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
 
+from kb.content.codeblocks import code_html, danger_callout
 from kb.content.sanitize import clean_html
-
-_FORMATTER = HtmlFormatter(nowrap=True)
-# Past this size a code block is shown plain: colouring a log dump helps nobody and costs.
-_HIGHLIGHT_LIMIT = 20_000
-
-
-@cache
-def _lexer(lang: str):
-    try:
-        return get_lexer_by_name(lang, stripnl=False, ensurenl=False)
-    except ClassNotFound:
-        return None
 
 
 def _highlight(code: str, lang: str, _attrs: str) -> str:
-    """Pygments colouring inside markdown-it's own `<pre><code class="language-x">`."""
-    lexer = _lexer(lang.lower()) if lang and len(code) <= _HIGHLIGHT_LIMIT else None
-    return pygments_highlight(code, lexer, _FORMATTER) if lexer else ""
+    """Code inside markdown-it's own `<pre><code class="language-x">`: coloured, one span
+    per command (see kb.content.codeblocks)."""
+    return code_html(code, lang)
+
+
+def _fence(self, tokens, idx, options, env) -> str:
+    """A fenced block, after the warning about any destructive command in it."""
+    token = tokens[idx]
+    lang = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
+    return danger_callout(token.content, lang) + RendererHTML.fence(self, tokens, idx, options, env)
+
+
+def _code_block(self, tokens, idx, options, env) -> str:
+    """An indented block: read like a fenced block without a language."""
+    code = tokens[idx].content
+    return f"{danger_callout(code, '')}<pre><code>{code_html(code, '')}</code></pre>\n"
 
 
 def _github_tags(state: StateCore) -> None:
@@ -61,6 +60,8 @@ def parser() -> MarkdownIt:
     """One configured parser; markdown-it keeps per-document state in `env`, so it is shared."""
     md = MarkdownIt("commonmark", {"highlight": _highlight})
     md.use(gfm_plugin).use(admon_plugin)
+    md.add_render_rule("fence", _fence)
+    md.add_render_rule("code_block", _code_block)
     md.core.ruler.push("kb_github_tags", _github_tags)
     return md
 

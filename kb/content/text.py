@@ -6,7 +6,9 @@ from html.parser import HTMLParser
 
 _BLOCKS = {"p", "li", "tr", "pre", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th"}
 _SKIPPED = {"script", "style", "button"}
-_SKIPPED_CLASSES = {"branches"}  # a guide's `answer → target` lists: syntax, not content
+# A guide's `answer → target` lists are syntax, and the warning above a destructive command
+# is kb's words (kb.content.codeblocks): neither is the runbook's content.
+_SKIPPED_CLASSES = {"branches", "danger-callout"}
 
 
 class _TextCollector(HTMLParser):

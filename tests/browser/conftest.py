@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -41,28 +42,37 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-@pytest.fixture
-def live_server(tmp_path_factory, simulator_process):
-    """The app served by a real WSGI server in a thread, its `api` target the simulator.
-    A fresh app and database for every test: no journey sees another's contacts,
-    diagnoses or searches."""
-    data = tmp_path_factory.mktemp("browser-data")
+@contextmanager
+def serving(content: Path, data: Path, **config):
+    """The app on `content`, served by a real WSGI server in a thread: yields (app, URL)."""
     app = create_app(
         {
             "TESTING": True,
-            "KB_CONTENT_DIR": str(CONTENT),
+            "KB_CONTENT_DIR": str(content),
             "KB_DATA_DIR": str(data),
-            "KB_PROBE_ENVIRON": {"KB_TARGET_API_URL": simulator_process.url},
             "KB_PROBE_CACHE_SECONDS": 0,
+            **config,
         }
     )
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    app.extensions["kb.db"].dispose()
-    shutil.rmtree(data, ignore_errors=True)
+    try:
+        yield app, f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        app.extensions["kb.db"].dispose()
+        shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture
+def live_server(tmp_path_factory, simulator_process):
+    """The shipped runbook served, its `api` target the simulator. A fresh app and database
+    for every test: no journey sees another's contacts, diagnoses or searches."""
+    data = tmp_path_factory.mktemp("browser-data")
+    environ = {"KB_TARGET_API_URL": simulator_process.url}
+    with serving(CONTENT, data, KB_PROBE_ENVIRON=environ) as served:
+        yield served
 
 
 @pytest.fixture
@@ -80,6 +90,23 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"report_{report.when}", report)
     return report
+
+
+@pytest.fixture
+def open_page(browser):
+    """A new page of a given size, with or without JavaScript, light or dark."""
+    contexts = []
+
+    def factory(viewport: dict, *, js: bool = True, scheme: str = "light", **options):
+        context = browser.new_context(
+            viewport=viewport, java_script_enabled=js, color_scheme=scheme, **options
+        )
+        contexts.append(context)
+        return context.new_page()
+
+    yield factory
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture

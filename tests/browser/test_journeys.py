@@ -28,7 +28,7 @@ def test_slash_focuses_search_and_suggestions_appear(page, base):
     expect(box).to_be_focused()
     box.press_sequentially("memory", delay=20)
     suggestion = page.locator(".suggest-box a").first
-    expect(suggestion).to_have_text("Memory Usage High")
+    expect(suggestion.locator(".suggest-title")).to_have_text("Memory Usage High")
     box.press("ArrowDown")
     box.press("Enter")
     expect(page).to_have_url(re.compile(r"issue-memory-usage-high"))
