@@ -52,6 +52,8 @@ def check_command(path: Path | None, strict: bool, explained: Path | None) -> No
             click.echo(line)
     for problem in library.problems:
         click.echo(str(problem), err=True)
+    for line in field_lines(library):
+        click.echo(line)
     failing = library.problems if strict else library.errors
     files = len(library.digests)
     summary = (
@@ -61,6 +63,18 @@ def check_command(path: Path | None, strict: bool, explained: Path | None) -> No
     click.echo(summary)
     if failing:
         sys.exit(1)
+
+
+def field_lines(library) -> list[str]:
+    """Each file's fill-in fields (kb.content.fields), so authors see what kb will ask for."""
+    from kb.content.fields import is_secret, key_of
+
+    by_file: dict[str, dict[str, str]] = {}
+    for article in library.articles.values():
+        names = by_file.setdefault(article.source, {})
+        for name in article.fields:
+            names.setdefault(key_of(name), name + (" (secret)" if is_secret(name) else ""))
+    return [f"{source}: fields: {', '.join(n.values())}" for source, n in by_file.items() if n]
 
 
 @click.command("serve", help="Serve the knowledge base with gunicorn (a production server).")
@@ -133,6 +147,35 @@ def index_command() -> None:
             Path(config["KB_DATA_DIR"]), library, progress, extra=_contact_docs(config)
         )
     click.echo(f"Indexed {total} article(s) into {generation}")
+
+
+@click.command(
+    "alert-rules", help="Print, for every guide, the runbook_url annotation for its alert rule."
+)
+@click.option(
+    "--base-url",
+    default=None,
+    help="Where kb is reached (default: KB_BASE_URL), e.g. https://kb.example.",
+)
+def alert_rules_command(base_url: str | None) -> None:
+    from kb import config as settings
+    from kb.alerts.rules import annotations_text, rule_links
+    from kb.content_store import load_content
+
+    try:
+        config = settings.settings_from_env(Flask("kb").instance_path)
+        base = settings.base_url(base_url if base_url is not None else config["KB_BASE_URL"])
+        content = settings.content_folder(Path(config["KB_CONTENT_DIR"]))
+    except settings.ConfigError as error:
+        raise click.ClickException(str(error)) from None
+    if not base:
+        click.echo(
+            "warning: KB_BASE_URL is not set; give --base-url https://kb.example for links "
+            "an alert rule can use",
+            err=True,
+        )
+    links = rule_links(load_content(content), base)
+    click.echo(annotations_text(links) if links else "# no guides in this content")
 
 
 @click.command(
@@ -213,7 +256,14 @@ def _contact_docs(config: dict) -> dict:
         engine.dispose()
 
 
-COMMANDS = [check_command, serve_command, index_command, simulate_command, export_command]
+COMMANDS = [
+    check_command,
+    serve_command,
+    index_command,
+    alert_rules_command,
+    simulate_command,
+    export_command,
+]
 
 
 @click.group("db", help="Database schema.")
@@ -255,7 +305,11 @@ def user_group() -> None:
 @user_group.command("add", help="Add a user; the password is prompted for (or read from stdin).")
 @click.argument("username")
 @click.option(
-    "--role", type=click.Choice(["viewer", "editor", "admin"]), default="editor", show_default=True
+    "--role",
+    type=click.Choice(["viewer", "editor", "admin", "alerts"]),
+    default="editor",
+    show_default=True,
+    help="alerts: an account for Alertmanager or Grafana, which may only post alerts.",
 )
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext

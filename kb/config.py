@@ -127,12 +127,17 @@ def finish(config: dict) -> None:
     if not config.get("KB_DATABASE_URL"):
         config["KB_DATABASE_URL"] = f"sqlite:///{data_dir / 'kb.sqlite3'}"
     config["SECRET_KEY"] = secret_key(config.get("KB_SECRET_KEY", ""), data_dir)
-    base = (config.get("KB_BASE_URL") or "").strip().rstrip("/")
-    config["KB_BASE_URL"] = base
+    config["KB_BASE_URL"] = base_url(config.get("KB_BASE_URL") or "")
+
+
+def base_url(raw: str) -> str:
+    """Where kb is reached, without a trailing slash; an http(s) address or nothing."""
+    base = raw.strip().rstrip("/")
     if base and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", base):
         raise ConfigError(
             f"KB_BASE_URL must be an http(s) address such as https://kb.example, not {base!r}"
         )
+    return base
 
 
 def content_folder(path: Path) -> Path:

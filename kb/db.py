@@ -25,10 +25,12 @@ PG_LOCK_KEY = 7_245_001  # any constant: the advisory lock kb's migrations take
 
 def import_models() -> None:
     """Every table's module, so metadata (and Alembic) know them all."""
+    import kb.alerts.store
     import kb.auth.model
     import kb.contacts.model
     import kb.diagnosis.store
     import kb.diagnosis.triage_store
+    import kb.diagnosis.values
     import kb.ratelimit
     import kb.search.log  # noqa: F401
 

@@ -6,7 +6,9 @@ from datetime import UTC, datetime
 
 from sqlmodel import Field, SQLModel
 
-ROLES = ("viewer", "editor", "admin")
+# `alerts`: a monitoring system's account, which may only post alert webhooks.
+ROLES = ("viewer", "editor", "admin", "alerts")
+ALERT_SENDERS = ("alerts", "editor", "admin")
 
 
 def utcnow() -> datetime:
@@ -29,6 +31,10 @@ class User(SQLModel, table=True):
     @property
     def can_edit(self) -> bool:
         return self.role in ("editor", "admin")
+
+    @property
+    def can_send_alerts(self) -> bool:
+        return self.role in ALERT_SENDERS
 
 
 class ApiToken(SQLModel, table=True):

@@ -8,6 +8,7 @@ that neither selecting nor copying takes it.
 
 from __future__ import annotations
 
+import io
 from functools import cache, lru_cache
 from html import escape
 
@@ -16,6 +17,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from kb.content import fields
 from kb.content.commands import (
     PROMPT,
     Command,
@@ -40,14 +42,45 @@ def _lexer(lang: str):
         return None
 
 
-def highlight_lines(lines: list[str], lang: str) -> list[str]:
-    """Each line as HTML, coloured by Pygments when it knows the language. Pygments closes
-    its spans at every line end, so lines can be wrapped one by one."""
+def highlight_lines(lines: list[str], lang: str, found=()) -> list[str]:
+    """Each line as HTML, coloured by Pygments when it knows the language, with the fill-in
+    fields `found` (offsets into the lines joined by newlines) each one plain span, so that
+    filling one in replaces exactly its text. Pygments closes its spans at every line end,
+    and a field never spans lines, so lines can be wrapped one by one."""
+    text = "\n".join(lines) + "\n"
     lexer = _lexer(lang.lower()) if lang else None
-    if lexer is None or sum(map(len, lines)) > HIGHLIGHT_LIMIT:
-        return [escape(line, quote=False) for line in lines]
-    html = highlight("\n".join(lines) + "\n", lexer, _FORMATTER)
+    if lexer is None or len(text) > HIGHLIGHT_LIMIT:
+        html = fields.mark(text, list(found))
+    elif not found:
+        html = highlight(text, lexer, _FORMATTER)
+    else:
+        tokens = list(lexer.get_tokens_unprocessed(text))
+        parts, cursor = [], 0
+        for placeholder in found:
+            parts.append(_format_range(tokens, cursor, placeholder.start))
+            parts.append(fields.span(placeholder.name, text[placeholder.start : placeholder.end]))
+            cursor = placeholder.end
+        parts.append(_format_range(tokens, cursor, len(text)))
+        html = "".join(parts)
     return html.split("\n")[: len(lines)]
+
+
+def _format_range(tokens: list, start: int, end: int) -> str:
+    """Pygments' HTML for the text from `start` to `end`, tokens cut at those edges."""
+    pieces = []
+    for offset, kind, value in tokens:
+        low, high = max(start, offset), min(end, offset + len(value))
+        if low < high:
+            pieces.append((kind, value[low - offset : high - offset]))
+    if not pieces:
+        return ""
+    out = io.StringIO()
+    _FORMATTER.format(pieces, out)
+    html = out.getvalue()
+    # Pygments ends every line it writes with a newline; a range cut mid-line has none.
+    if not pieces[-1][1].endswith("\n") and html.endswith("\n"):
+        html = html[:-1]
+    return html
 
 
 @lru_cache(maxsize=512)
@@ -56,14 +89,18 @@ def analyse(code: str, lang: str) -> tuple[tuple[Command, ...], tuple[Danger, ..
     return tuple(commands), tuple(find_dangers(commands))
 
 
-def code_html(code: str, lang: str) -> str:
-    """The inside of `<pre><code>` for a block."""
+def code_html(code: str, lang: str, declared: dict[str, str] | None = None) -> str:
+    """The inside of `<pre><code>` for a block; `declared` are the front matter's fields."""
     lines = block_lines(code)
     commands, dangers = analyse(code, lang)
     transcript = is_transcript(lines, lang)
     one_by_one = transcript or is_command_language(lang)
     marked = {danger.command.first for danger in dangers}
-    shown = _transcript_lines(lines, commands, lang) if transcript else highlight_lines(lines, lang)
+    if transcript:
+        shown = _transcript_lines(lines, commands, lang, declared)
+    else:
+        found = fields.find_placeholders("\n".join(lines) + "\n", lang, declared)
+        shown = highlight_lines(lines, lang, found)
     starts = {command.first: command for command in commands}
     out: list[str] = []
     index = 0
@@ -81,12 +118,16 @@ def code_html(code: str, lang: str) -> str:
     return html if code.endswith("\n") else html.removesuffix("\n")
 
 
-def _transcript_lines(lines: list[str], commands: tuple[Command, ...], lang: str) -> list[str]:
-    """A console transcript: commands coloured as shell, prompts apart, output as it is."""
+def _transcript_lines(
+    lines: list[str], commands: tuple[Command, ...], lang: str, declared: dict[str, str] | None
+) -> list[str]:
+    """A console transcript: commands coloured as shell with their fields marked, prompts
+    apart, output as it is."""
     shown = [escape(line, quote=False) for line in lines]
     shell = "bash" if lang.lower() in ("", "console", "shell-session", "terminal") else lang
     for command in commands:
-        coloured = highlight_lines(command.text.split("\n"), shell)
+        found = fields.find_placeholders(command.text + "\n", shell, declared)
+        coloured = highlight_lines(command.text.split("\n"), shell, found)
         coloured[0] = f'<span class="prompt">{PROMPT}</span>{coloured[0]}'
         shown[command.first : command.last + 1] = coloured
     return shown

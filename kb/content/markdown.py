@@ -12,33 +12,45 @@ from __future__ import annotations
 from functools import cache
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml, unescapeAll
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.gfm import gfm_plugin
 
+from kb.content import fields
 from kb.content.codeblocks import code_html, danger_callout
 from kb.content.sanitize import clean_html
 
-
-def _highlight(code: str, lang: str, _attrs: str) -> str:
-    """Code inside markdown-it's own `<pre><code class="language-x">`: coloured, one span
-    per command (see kb.content.codeblocks)."""
-    return code_html(code, lang)
+# Where a document's front matter `fields` ride through rendering (markdown-it's `env`).
+FIELDS_ENV = "kb.fields"
 
 
 def _fence(self, tokens, idx, options, env) -> str:
-    """A fenced block, after the warning about any destructive command in it."""
+    """A fenced block: the warning about any destructive command in it, then its code,
+    coloured, one span per command, its fill-in fields marked (kb.content.codeblocks)."""
     token = tokens[idx]
-    lang = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
-    return danger_callout(token.content, lang) + RendererHTML.fence(self, tokens, idx, options, env)
+    info = unescapeAll(token.info).strip() if token.info else ""
+    lang = info.split(maxsplit=1)[0] if info else ""
+    classes = f' class="{options.langPrefix}{escapeHtml(lang)}"' if lang else ""
+    code = code_html(token.content, lang, env.get(FIELDS_ENV))
+    return f"{danger_callout(token.content, lang)}<pre><code{classes}>{code}</code></pre>\n"
 
 
 def _code_block(self, tokens, idx, options, env) -> str:
     """An indented block: read like a fenced block without a language."""
     code = tokens[idx].content
-    return f"{danger_callout(code, '')}<pre><code>{code_html(code, '')}</code></pre>\n"
+    html = code_html(code, "", env.get(FIELDS_ENV))
+    return f"{danger_callout(code, '')}<pre><code>{html}</code></pre>\n"
+
+
+def _code_inline(self, tokens, idx, options, env) -> str:
+    content = tokens[idx].content
+    found = fields.find_placeholders(content, "", env.get(FIELDS_ENV))
+    if not found:
+        return RendererHTML.code_inline(self, tokens, idx, options, env)
+    return f"<code>{fields.mark(content, found)}</code>"
 
 
 def _github_tags(state: StateCore) -> None:
@@ -58,11 +70,12 @@ def _github_tags(state: StateCore) -> None:
 @cache
 def parser() -> MarkdownIt:
     """One configured parser; markdown-it keeps per-document state in `env`, so it is shared."""
-    md = MarkdownIt("commonmark", {"highlight": _highlight})
+    md = MarkdownIt("commonmark")
     md.use(gfm_plugin).use(admon_plugin)
+    md.core.ruler.push("kb_github_tags", _github_tags)
     md.add_render_rule("fence", _fence)
     md.add_render_rule("code_block", _code_block)
-    md.core.ruler.push("kb_github_tags", _github_tags)
+    md.add_render_rule("code_inline", _code_inline)
     return md
 
 

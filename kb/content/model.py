@@ -67,6 +67,9 @@ class Article:
     tables: list[list[list[str]]] = field(default_factory=list)  # header row first
     role: str | None = None  # what its heading says it is for (kb.content.roles), if generic
     navigation: bool = False  # a table of contents: a page, never a search result
+    fields: list[str] = field(
+        default_factory=list
+    )  # fill-in fields in its code (kb.content.fields)
 
 
 @dataclass

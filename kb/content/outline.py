@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 import yaml
 from markdown_it.token import Token
 
-from kb.content.markdown import parse
+from kb.content.fields import declared_fields
+from kb.content.markdown import FIELDS_ENV, parse
 from kb.content.model import ContentError, Problem
 from kb.content.slugs import Slugger, inline_text
 
@@ -132,7 +133,11 @@ def outline(text: str, source: str) -> Outline:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
     meta, body, offset = split_front_matter(text, source)
     body, problems = _shortcodes(body, source, offset)
-    env: dict = {}
+    declared, wrong = declared_fields(meta)
+    # Declared example values travel with markdown-it's env to the code renderers.
+    env: dict = {FIELDS_ENV: declared} if declared else {}
+    line = meta_line(text.split("\n"), offset, "fields")
+    problems.extend(Problem(source, line, message) for message in wrong)
     tokens = parse(body, env)
     found = Outline(
         meta=meta,
@@ -164,6 +169,15 @@ def outline(text: str, source: str) -> Outline:
         else:
             current.tokens.append(token)
     return found
+
+
+def meta_line(lines: list[str], offset: int, key: str, after: int = 0) -> int:
+    """The line of a front-matter key (a regex), for messages about it; `after` skips to a
+    nested key's parent. The parent's line (or 1) when it is not found."""
+    for number in range(after + 1, offset + 1):
+        if re.match(rf"{key}\s*[:=]", lines[number - 1]):
+            return number
+    return after or 1
 
 
 def _heading(

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable
 from pathlib import Path
 
+from kb.content.fields import fields_in, key_of
 from kb.content.guides import Sources, find_guides
-from kb.content.markdown import render_tokens
+from kb.content.markdown import FIELDS_ENV, render_tokens
 from kb.content.model import Article, ContentError, Document, Heading, Link, Problem
-from kb.content.outline import Outline, Section, outline
+from kb.content.outline import Outline, Section, meta_line, outline
 from kb.content.roles import is_navigation, role_of
 from kb.content.sanitize import clean_html
 from kb.content.slugs import page_name, path_slug
@@ -125,6 +127,7 @@ def parse_text(
         stack.append(article)
 
     _section_aliases(outl.meta, articles, problems, source)
+    _unused_fields(outl, articles, problems, source)
     trees = find_guides(Sources(articles, facts_by_slug, reader), problems, checks)
     return Document(
         source=source, articles=articles, trees=trees, problems=problems, anchors=anchors
@@ -174,6 +177,7 @@ def _fill(article: Article, outl: Outline, section: Section, html: str, facts: F
     heading = section.heading if section.level else outl.title_heading
     article.heading_html = clean_html(render_tokens(heading, outl.env)) if heading else ""
     article.text = html_to_text(article.html)
+    article.fields = [found.name for found in fields_in(article.html)]
     article.code = "\n".join(section.code)
     article.headings = [Heading(level, anchor, text) for level, anchor, text in facts.headings]
     article.tables = facts.tables
@@ -201,6 +205,24 @@ def _section_aliases(
         names = [names] if isinstance(names, str) else names
         if isinstance(names, list):
             article.aliases.extend(str(n) for n in names if isinstance(n, str | int))
+
+
+def _unused_fields(
+    outl: Outline, articles: list[Article], problems: list[Problem], source: str
+) -> None:
+    """A declared example value that no command shows is a typo, or a field gone stale."""
+    used = {key_of(name) for article in articles for name in article.fields}
+    start = meta_line(outl.lines, outl.offset, "fields")
+    for name, value in outl.env.get(FIELDS_ENV, {}).items():
+        if key_of(name) not in used:
+            problems.append(
+                Problem(
+                    source,
+                    meta_line(outl.lines, outl.offset, rf"\s+{re.escape(name)}", start),
+                    f"field '{name}': its example value '{value}' is in no code of this file",
+                    severity="warning",
+                )
+            )
 
 
 def _aliases(meta: dict) -> list[str]:

@@ -29,6 +29,8 @@ ATTRIBUTES = {
     "td": {"align", "colspan", "rowspan"},
     "th": {"align", "colspan", "rowspan", "scope"},
     "ol": {"start"},
+    # Fill-in fields in code (kb.content.fields): which field a placeholder is.
+    "span": {"data-field"},
 }
 
 

@@ -29,7 +29,45 @@ def _time(stamp: str | None) -> str:
     return (stamp or "").replace("T", " ").replace("+00:00", " UTC")
 
 
-def timeline_markdown(record, walk: Walk, titles: dict[str, str], link: str) -> str:
+def _moment(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment else ""
+
+
+def alert_lines(alert) -> list[str]:
+    """The alert a diagnosis was opened for (kb.alerts.store.DiagnosisAlert), as list items;
+    everything in it came from outside, so it is quoted or escaped, never Markdown."""
+    if alert is None:
+        return []
+    sender = "Grafana" if alert.source == "grafana" else "Alertmanager"
+    state = f"firing since {_moment(alert.starts_at)}"
+    if alert.status == "resolved":
+        state = f"resolved at {_moment(alert.ends_at)} (fired at {_moment(alert.starts_at)})"
+    lines = [f"- Alert: {code(alert.name)} from {sender}, {state}"]
+    labels = ", ".join(code(f"{k}={v}") for k, v in sorted(alert.labels.items()))
+    if labels:
+        lines.append(f"  - Labels: {labels}")
+    if alert.annotations.get("summary"):
+        lines.append(f"  - Summary: {plain(alert.annotations['summary'])}")
+    if alert.generator_url.startswith(("https://", "http://")):
+        lines.append(f"  - Source: <{alert.generator_url.replace('>', '%3E')}>")
+    return lines
+
+
+def field_lines(values: dict[str, str]) -> list[str]:
+    """Fill-in values the responders shared (secret ones are never stored, so never here)."""
+    filled = [f"{code(key)} = {code(value)}" for key, value in sorted(values.items()) if value]
+    return [f"- Filled in: {', '.join(filled)}"] if filled else []
+
+
+def timeline_markdown(
+    record,
+    walk: Walk,
+    titles: dict[str, str],
+    link: str,
+    *,
+    alert=None,
+    values: dict[str, str] | None = None,
+) -> str:
     status = {"active": "in progress", "resolved": "resolved", "escalated": "escalated"}[
         walk.status
     ]
@@ -42,6 +80,7 @@ def timeline_markdown(record, walk: Walk, titles: dict[str, str], link: str) -> 
     ]
     if walk.tree.symptoms:
         lines.append(f"- Symptoms: {walk.tree.symptoms}")
+    lines += alert_lines(alert) + field_lines(values or {})
     if record.confirmed is not None:
         lines.append(
             f"- Fixed, as confirmed by the responder: {'yes' if record.confirmed else 'no'}"

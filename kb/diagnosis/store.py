@@ -36,14 +36,19 @@ def new_id() -> str:
     return secrets.token_urlsafe(9)
 
 
-def create(session: Session, walk: Walk) -> Diagnosis:
-    record = Diagnosis(
+def record_of(walk: Walk) -> Diagnosis:
+    """A new diagnosis of a walk, not yet added to a session."""
+    return Diagnosis(
         id=new_id(),
         tree=walk.tree.id,
         status=walk.status,
         end_note=walk.current.note,
         visits=[v.to_dict() for v in walk.visits],
     )
+
+
+def create(session: Session, walk: Walk) -> Diagnosis:
+    record = record_of(walk)
     session.add(record)
     session.commit()
     session.refresh(record)

@@ -56,6 +56,10 @@ def current_user() -> User | None:
     return g.user
 
 
+def _unauthenticated():
+    return jsonify({"error": "authentication required"}), 401, {"WWW-Authenticate": "Bearer"}
+
+
 def editor_required(view):
     """Writes need an editor or admin: 401 for nobody, 403 for a viewer."""
 
@@ -64,13 +68,25 @@ def editor_required(view):
         user = current_user()
         if user is None:
             if is_api():
-                return (
-                    jsonify({"error": "authentication required"}),
-                    401,
-                    {"WWW-Authenticate": "Bearer"},
-                )
+                return _unauthenticated()
             return redirect(url_for("auth.login", next=request.full_path))
         if not user.can_edit:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def alert_sender_required(view):
+    """Alert webhooks come from monitoring systems: a Bearer token only (a browser session
+    never posts alerts), of a user with the `alerts` role or an editor; 401, else 403."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        user = current_user() if has_bearer() else None
+        if user is None:
+            return _unauthenticated()
+        if not user.can_send_alerts:
             abort(403)
         return view(*args, **kwargs)
 

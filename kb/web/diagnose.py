@@ -3,6 +3,8 @@ kb.web.api.diagnoses, which shares the helpers here)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import (
     Blueprint,
     Response,
@@ -17,21 +19,32 @@ from flask import (
 )
 from markupsafe import Markup
 
+from kb.alerts import store as alert_store
 from kb.checks.service import get_probes, probe_limit
 from kb.contacts.service import list_contacts
+from kb.content import fields
 from kb.content.model import END_ESCALATE, ENDS
 from kb.content.parser import article_url
 from kb.content_store import get_library
 from kb.db import get_session
-from kb.diagnosis import engine, store, triage, triage_store
+from kb.diagnosis import engine, store, triage, triage_store, values
 from kb.diagnosis.diagram import render_svg
 from kb.diagnosis.escalation import escalation
 from kb.diagnosis.export import timeline_markdown
 from kb.search.setup import get_search
-from kb.web.api.public import contact_public
-from kb.web.routing import is_api
+from kb.web.api.public import alert_public, contact_public
+from kb.web.routing import is_api, wants_json
 
 bp = Blueprint("diagnose", __name__)
+
+
+@bp.app_template_filter("utc")
+def utc(moment: datetime | None) -> str:
+    """A stored moment as responders compare it with their dashboards: UTC, to the second."""
+    if moment is None:
+        return ""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def _tree_or_404(tree_id: str):
@@ -109,6 +122,7 @@ def step_state(walk: engine.Walk) -> dict:
 
 
 def diagnosis_state(record: store.Diagnosis, walk: engine.Walk) -> dict:
+    alert = alert_store.alert_of(get_session(), record.id)
     return {
         "id": record.id,
         "url": url_for("diagnose.diagnosis_page", diagnosis_id=record.id),
@@ -119,7 +133,28 @@ def diagnosis_state(record: store.Diagnosis, walk: engine.Walk) -> dict:
         "confirmed": record.confirmed,
         "step": step_state(walk),
         "path": [v.to_dict() for v in walk.visits],
+        "alert": alert_public(alert).model_dump() if alert else None,
+        "fields": values.values_of(get_session(), record.id),
     }
+
+
+def field_values(record: store.Diagnosis) -> dict[str, str]:
+    """What the diagnosis's fields show: its alert's labels, then what people typed (an
+    emptied field shows the runbook's example again)."""
+    alert = alert_store.alert_of(get_session(), record.id)
+    shown = fields.from_labels(alert.labels) if alert else {}
+    for key, value in values.values_of(get_session(), record.id).items():
+        if value:
+            shown[key] = value
+        else:
+            shown.pop(key, None)
+    return shown
+
+
+def tree_fields(tree) -> list[fields.Field]:
+    """Every field of a guide's steps, one per name."""
+    found = {f.key: f for node in reversed(tree.nodes) for f in fields.fields_in(node.html)}
+    return list(found.values())
 
 
 @bp.get("/trees")
@@ -155,20 +190,49 @@ def start_page():
 
 @bp.get("/d/<diagnosis_id>")
 def diagnosis_page(diagnosis_id: str):
-    record = record_or_404(diagnosis_id)
+    return _diagnosis_page(record_or_404(diagnosis_id))
+
+
+def _diagnosis_page(record: store.Diagnosis, typed: dict[str, str] | None = None) -> str:
+    """The page; `typed` are values sent with this one request (secret ones, which are
+    never stored, so only this response shows them)."""
     walk = walk_of(record)
     visited = [v.node for v in walk.visits]
     taken = {(v.node, v.choice) for v in walk.visits if v.choice}
+    state = diagnosis_state(record, walk)
+    shown = {**field_values(record), **(typed or {})}
+    html = state["step"].get("html") or ""
     return render_template(
         "diagnosis.html",
         record=record,
         walk=walk,
-        state=diagnosis_state(record, walk),
+        state=state,
+        alert=alert_store.alert_of(get_session(), record.id),
+        step_fields=fields.fields_in(html),
+        field_values=shown,
+        step_html=Markup(fields.fill(html, shown)),
         diagram=Markup(render_svg(walk.tree, visited, taken)),
         titles=_titles(),
         conflict=request.args.get("conflict") == "1",
         article_url=article_url(walk.tree.article),
     )
+
+
+@bp.post("/d/<diagnosis_id>/fields")
+def fields_page(diagnosis_id: str):
+    """Fill-in values for everyone on the diagnosis; secret-looking ones are never stored,
+    so without JavaScript they come back in this one response only."""
+    record = record_or_404(diagnosis_id)
+    typed = fields.clean_values(request.form.to_dict(), tree_fields(walk_of(record).tree))
+    saved = values.save_values(session=get_session(), diagnosis_id=record.id, values=typed)
+    if wants_json():
+        return jsonify({"saved": sorted(saved)})
+    secret = {key: value for key, value in typed.items() if value and key not in saved}
+    if not secret:
+        return _back_to(diagnosis_id, conflict=False)
+    response = make_response(_diagnosis_page(record, secret))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 INVALID = object()
@@ -246,7 +310,14 @@ def export(diagnosis_id: str):
     # Absolute only from KB_BASE_URL: the Host header is whatever the client sent.
     path = url_for("diagnose.diagnosis_page", diagnosis_id=record.id)
     link = (current_app.config.get("KB_BASE_URL") or "") + path
-    text = timeline_markdown(record, walk, _titles(), link)
+    text = timeline_markdown(
+        record,
+        walk,
+        _titles(),
+        link,
+        alert=alert_store.alert_of(get_session(), record.id),
+        values=fields.shareable(values.values_of(get_session(), record.id)),
+    )
     response = Response(text, mimetype="text/markdown")
     response.headers["Content-Disposition"] = f'inline; filename="diagnosis-{record.id}.md"'
     return response

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request
+from flask import Blueprint, abort, make_response, redirect, render_template, request
+from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
+from kb.content import fields
 from kb.content.parser import article_url
 from kb.content_store import get_library
 from kb.db import get_session
@@ -27,27 +29,47 @@ def home():
     return render_template("home.html", trees=trees, sections=sections)
 
 
-@bp.get("/a/<path:slug>")
+@bp.route("/a/<path:slug>", methods=["GET", "POST"])
 def article(slug: str):
     library = get_library()
     found = library.article(slug)
     if found is None:
         alias = library.resolve(slug)
-        if alias is not None:
+        if alias is not None and request.method == "GET":
             return redirect(article_url(alias.slug), code=301)
         abort(404)
-    _note_opened_from_search(found.slug)
+    if request.method == "GET":
+        _note_opened_from_search(found.slug)
     previous, following = library.neighbours(found)
-    return render_template(
-        "article.html",
-        article=found,
-        body=library.whole_html(found),
-        sections=library.descendants(found),
-        breadcrumb=library.breadcrumb(found),
-        previous=previous,
-        following=following,
-        tree=library.tree_for(found),
+    body = library.whole_html(found)
+    page_fields = fields.fields_in(body)
+    typed = _typed_values(page_fields)
+    response = make_response(
+        render_template(
+            "article.html",
+            article=found,
+            body=Markup(fields.fill(body, typed)),
+            page_fields=page_fields,
+            field_values=typed,
+            sections=library.descendants(found),
+            breadcrumb=library.breadcrumb(found),
+            previous=previous,
+            following=following,
+            tree=library.tree_for(found),
+        )
     )
+    if request.method == "POST":
+        response.headers["Cache-Control"] = "no-store"  # it may show what was typed
+    return response
+
+
+def _typed_values(page_fields: list[fields.Field]) -> dict[str, str]:
+    """Values for the page's fields: posted by its form (without JavaScript; nothing is
+    stored), or in a link's query (`?namespace=prod`, as alert links carry labels), where
+    a secret-looking name is ignored: secrets never travel in URLs, which servers log."""
+    if request.method == "POST":
+        return fields.clean_values(request.form.to_dict(), page_fields)
+    return fields.shareable(fields.clean_values(request.args.to_dict(), page_fields))
 
 
 def _note_opened_from_search(slug: str) -> None:

@@ -18,4 +18,4 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 # Imported for their routes, which register on `bp` above.
-from kb.web.api import articles, contacts, diagnoses, docs, search  # noqa: E402, F401
+from kb.web.api import alerts, articles, contacts, diagnoses, docs, search  # noqa: E402, F401

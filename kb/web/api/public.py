@@ -80,6 +80,22 @@ class StepPublic(BaseModel):
     contacts: list[ContactPublic] = []
 
 
+class AlertPublic(BaseModel):
+    """The alert a diagnosis was opened for, as its sender described it."""
+
+    fingerprint: str
+    source: Literal["alertmanager", "grafana"]
+    name: str
+    status: Literal["firing", "resolved"]
+    labels: dict[str, str]
+    annotations: dict[str, str]
+    starts_at: str
+    ends_at: str | None
+    generator_url: str
+    matched_by: str
+    notifications: int
+
+
 class DiagnosisPublic(BaseModel):
     id: str
     url: str
@@ -90,6 +106,23 @@ class DiagnosisPublic(BaseModel):
     confirmed: bool | None
     step: StepPublic
     path: list[dict]
+    alert: AlertPublic | None = None
+    fields: dict[str, str] = {}  # fill-in values everyone on it shares (never secret ones)
+
+
+class AlertResultPublic(BaseModel):
+    """What became of one alert of a webhook."""
+
+    fingerprint: str
+    status: Literal["firing", "resolved"]
+    diagnosis_url: str | None  # the open diagnosis (joined or new), or the one marked resolved
+    runbook_url: str  # the guide's page, or a search when nothing matched
+    matched_by: Literal["runbook_url", "alertname", "search", "none"]
+    created: bool  # a new diagnosis was opened for it
+
+
+class AlertsPublic(BaseModel):
+    alerts: list[AlertResultPublic]
 
 
 class TriagePublic(BaseModel):
@@ -100,6 +133,23 @@ class TriagePublic(BaseModel):
     probes: list[dict]
     suggestions: list[dict]
     uncovered: list[dict]
+
+
+def alert_public(alert) -> AlertPublic:
+    """A stored kb.alerts.store.DiagnosisAlert as the API shows it."""
+    return AlertPublic(
+        fingerprint=alert.fingerprint,
+        source=alert.source,
+        name=alert.name,
+        status=alert.status,
+        labels=alert.labels,
+        annotations=alert.annotations,
+        starts_at=alert.starts_at.isoformat(timespec="seconds"),
+        ends_at=alert.ends_at.isoformat(timespec="seconds") if alert.ends_at else None,
+        generator_url=alert.generator_url,
+        matched_by=alert.matched_by,
+        notifications=alert.notifications,
+    )
 
 
 def contact_public(contact: Contact) -> ContactPublic:
