@@ -52,7 +52,8 @@
       var what = commands.length ? "Copy command " + (index + 1) + ": " : "Copy: ";
       button.setAttribute("aria-label", what + text.split("\n")[0]);
       button.addEventListener("click", function () {
-        copyText(text, target).then(function () {
+        // Read at the click, not before: fill-in fields may have changed the command since.
+        copyText(commandText(target), target).then(function () {
           button.textContent = "Copied";
           setTimeout(function () { button.textContent = "Copy"; }, 1500);
         }, function () { button.textContent = "Select it"; });
