@@ -16,7 +16,8 @@ import pytest
 from kb import create_app
 
 REPO = Path(__file__).resolve().parents[1]
-CONTENT = REPO / "content"
+CONTENT = REPO / "content"  # the shipped runbook
+FIXTURES = REPO / "tests" / "fixtures" / "content"  # the test runbooks
 SHARED = Path(os.environ.get("KB_SHARED_DIR") or REPO.parent / "shared")
 IN_CI = os.environ.get("CI") == "true"
 
@@ -157,9 +158,9 @@ def simulator(simulator_process):
 def probe_app(make_app, simulator):
     """The app with the shipped content, its `api` target pointed at the simulator."""
 
-    def factory(**config):
+    def factory(content_dir: Path = CONTENT, **config):
         environ = {"KB_TARGET_API_URL": simulator.url, **config.pop("environ", {})}
-        return make_app(KB_PROBE_ENVIRON=environ, **config)
+        return make_app(content_dir, KB_PROBE_ENVIRON=environ, **config)
 
     return factory
 
