@@ -10,7 +10,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from kb import create_app
-from tests.conftest import CONTENT, IN_CI
+from tests.conftest import FIXTURES, IN_CI
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -42,7 +42,13 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def live_server(tmp_path_factory, simulator_process):
+def served_content() -> Path:
+    """What the live server serves: the test runbooks. test_shipped_runbook.py overrides it."""
+    return FIXTURES
+
+
+@pytest.fixture
+def live_server(tmp_path_factory, simulator_process, served_content):
     """The app served by a real WSGI server in a thread, its `api` target the simulator.
     A fresh app and database for every test: no journey sees another's contacts,
     diagnoses or searches."""
@@ -50,7 +56,7 @@ def live_server(tmp_path_factory, simulator_process):
     app = create_app(
         {
             "TESTING": True,
-            "KB_CONTENT_DIR": str(CONTENT),
+            "KB_CONTENT_DIR": str(served_content),
             "KB_DATA_DIR": str(data),
             "KB_PROBE_ENVIRON": {"KB_TARGET_API_URL": simulator_process.url},
             "KB_PROBE_CACHE_SECONDS": 0,
