@@ -2,7 +2,7 @@
 
 The only tests, with tests/browser/test_shipped_runbook.py, that read content/. When the
 customer rewords a step or a label, these may need the new words; no test of how kb
-behaves does (those use tests/fixtures/content).
+behaves does (those use tests/fixtures/content), and the last test here keeps it so.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from kb.checks.catalog import load_catalog
-from tests.conftest import CONTENT, SHARED
+from tests.conftest import CONTENT, REPO, SHARED
 
 RUNBOOK = "alcom-v3-runbook"
 TREE_503 = f"{RUNBOOK}/issue-api-returns-503-service-degraded"
@@ -158,3 +158,31 @@ def test_a_fresh_start_has_the_runbooks_people_and_vendors(client):
     assert all(c["complete"] is False and c["missing"] == ["name", "phone"] for c in people)
     assert next(c for c in people if c["role"] == "DevOps")["email"] == "devops@alcom.cm"
     assert all(c["complete"] for c in vendors)
+
+
+def shipped_wording() -> set[str]:
+    """What a reworded runbook changes: guide ids and titles, section slugs, the first
+    sentence of every step, answers and end notes (those of three words or more)."""
+    from kb.content.library import load_library
+
+    library = load_library(CONTENT)
+    found = {slug for slug in library.articles if "/" in slug}
+    for tree in library.trees.values():
+        found |= {tree.id, tree.title}
+        for node in tree.nodes:
+            found.add(re.split(r"[.:\n]", node.text, maxsplit=1)[0])
+            found |= {b.label for b in node.branches} | {b.note for b in node.branches}
+    return {w.strip().lower() for w in found if len(w.split()) >= 3 or "/" in w}
+
+
+def test_no_other_test_and_no_test_runbook_reads_or_repeats_the_shipped_runbook():
+    tests = REPO / "tests"
+    ours = {tests / "test_shipped_runbook.py", tests / "browser" / "test_shipped_runbook.py"}
+    wording = shipped_wording()
+    assert len(wording) > 100  # the guides were read
+    for path in sorted({*tests.rglob("*.py"), *(tests / "fixtures").rglob("*.*")} - ours):
+        name, text = path.relative_to(tests), path.read_text(encoding="utf-8")
+        if path.name != "conftest.py":  # conftest.py says what CONTENT is
+            assert not re.search(r"\bCONTENT\b", text), f"{name} reads content/"
+        repeated = sorted(w for w in wording if w in text.lower())
+        assert repeated == [], f"{name} repeats the shipped runbook's words"
