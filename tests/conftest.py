@@ -1,4 +1,8 @@
-"""Shared fixtures: a real app on a temporary data folder, and content written on the fly."""
+"""Shared fixtures: a real app on a temporary data folder, and content written on the fly.
+
+Apps serve the test runbooks in tests/fixtures/content (FIXTURES) unless a test passes
+other content. Only the tests about the shipped runbook pass CONTENT (content/): the
+customer may reword it without breaking any test of how kb behaves."""
 
 from __future__ import annotations
 
@@ -16,7 +20,8 @@ import pytest
 from kb import create_app
 
 REPO = Path(__file__).resolve().parents[1]
-CONTENT = REPO / "content"
+CONTENT = REPO / "content"  # the shipped runbook: only tests/**/test_shipped_runbook.py use it
+FIXTURES = REPO / "tests" / "fixtures" / "content"  # the test runbooks every other test uses
 SHARED = Path(os.environ.get("KB_SHARED_DIR") or REPO.parent / "shared")
 IN_CI = os.environ.get("CI") == "true"
 
@@ -70,7 +75,7 @@ def database_url(request, tmp_path):
 def make_app(tmp_path, database_url):
     made = []
 
-    def factory(content_dir: Path = CONTENT, **config):
+    def factory(content_dir: Path = FIXTURES, **config):
         settings = {
             "TESTING": True,
             "KB_CONTENT_DIR": str(content_dir),
@@ -155,11 +160,11 @@ def simulator(simulator_process):
 
 @pytest.fixture
 def probe_app(make_app, simulator):
-    """The app with the shipped content, its `api` target pointed at the simulator."""
+    """The app (the test runbooks unless told), its `api` target pointed at the simulator."""
 
-    def factory(**config):
+    def factory(content_dir: Path = FIXTURES, **config):
         environ = {"KB_TARGET_API_URL": simulator.url, **config.pop("environ", {})}
-        return make_app(KB_PROBE_ENVIRON=environ, **config)
+        return make_app(content_dir, KB_PROBE_ENVIRON=environ, **config)
 
     return factory
 

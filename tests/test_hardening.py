@@ -9,13 +9,13 @@ import pytest
 from click.testing import CliRunner
 
 from kb.config import ConfigError
-from tests.conftest import CONTENT, write
+from tests.conftest import write
 
 
 def test_a_forged_search_id_cannot_mark_searches_as_answered(client):
     client.get("/search?q=pg_restore")
     for forged in ("1", "2", "99999999999999999999999", "-1", "x" * 5000):
-        assert client.get(f"/a/alcom-v3-runbook?from={forged}").status_code == 200
+        assert client.get(f"/a/operations?from={forged}").status_code == 200
     assert "pg_restore" in client.get("/gaps").get_data(as_text=True)
 
 
@@ -129,7 +129,7 @@ def test_commands_run_from_the_wrong_folder_fail_and_leave_the_index_alone(
     from kb.search.index import current_generation
 
     data = tmp_path / "data"
-    make_app()  # builds the live index for the shipped content
+    make_app()  # builds the live index for the test runbooks
     live = current_generation(data)
     monkeypatch.setenv("KB_DATA_DIR", str(data))
     monkeypatch.setenv("KB_CONTENT_DIR", str(tmp_path / "nowhere"))
@@ -153,7 +153,7 @@ def test_an_index_of_no_runbook_is_not_ready(make_app, tmp_path):
     build(tmp_path / "data", library)
     ready = app.test_client().get("/health/ready")
     assert ready.status_code == 503 and ready.get_json()["checks"]["index"] == "empty"
-    assert CONTENT.exists()
+    assert (content / "a.md").exists()  # an empty index never touches the content
 
 
 @pytest.mark.parametrize("body", ["[null, null]", '"tree"', "7"])
@@ -179,7 +179,7 @@ def test_a_contact_id_no_database_can_hold_is_not_found(app, client, method):
 
 
 def test_the_host_header_never_makes_the_links_kb_writes(make_app):
-    tree = "alcom-v3-runbook/issue-shift-wont-close"
+    tree = "troubleshooting/issue-labels-wont-print"
     for config, expected in (
         ({}, "- Link: /d/"),
         ({"KB_BASE_URL": "https://kb.example"}, "- Link: https://kb.example/d/"),

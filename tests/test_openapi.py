@@ -26,12 +26,14 @@ from sqlmodel import Session
 
 from kb import create_app
 from kb.auth.service import create_token, create_user
+from tests.conftest import FIXTURES
 
 _folder = Path(tempfile.mkdtemp(prefix="kb-openapi-"))
 atexit.register(shutil.rmtree, _folder, ignore_errors=True)
 APP = create_app(
     {
         "TESTING": True,
+        "KB_CONTENT_DIR": str(FIXTURES),
         "KB_DATA_DIR": str(_folder / "data"),
         "KB_DATABASE_URL": f"sqlite:///{_folder / 'kb.sqlite3'}",
         "KB_PROBE_ENVIRON": {"KB_TARGET_API_URL": "http://127.0.0.1:9"},

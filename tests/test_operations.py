@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from kb.search import index
-from tests.conftest import CONTENT, PG_URL, fresh_postgres_database, write
+from tests.conftest import FIXTURES, PG_URL, fresh_postgres_database, write
 
 
 def test_health_in_the_runbooks_shape(client):
@@ -92,15 +92,15 @@ def test_a_deleted_index_is_rebuilt_while_serving(make_app, tmp_path):
 
 def test_unreadable_content_keeps_the_last_good_index(make_app, tmp_path):
     content = tmp_path / "content"
-    shutil.copytree(CONTENT, content)
+    shutil.copytree(FIXTURES, content)
     make_app(content_dir=content)
-    runbook = content / "alcom-v3-runbook.md"
+    runbook = content / "troubleshooting.md"
     runbook.write_text("---\ntitle: [broken\n---\n" + runbook.read_text().split("---\n", 2)[2])
     client = make_app(content_dir=content).test_client()
     ready = client.get("/health/ready")
     assert ready.status_code == 200
-    assert ready.get_json()["content"] == {"status": "error", "unreadable": ["alcom-v3-runbook.md"]}
-    assert client.get("/api/search?q=shift+wont+close").get_json()["results"]  # still found
+    assert ready.get_json()["content"] == {"status": "error", "unreadable": ["troubleshooting.md"]}
+    assert client.get("/api/search?q=labels+wont+print").get_json()["results"]  # still found
 
 
 class Forwarder:
@@ -174,7 +174,7 @@ def test_the_database_going_away_gives_503_then_recovers(make_app):
                 listing.status_code == 503 and "database" in listing.get_json()["message"].lower()
             )
             assert (
-                client.get("/a/alcom-v3-runbook/2-rollback").status_code == 200
+                client.get("/a/operations/12-rollback").status_code == 200
             )  # content still served
             relay.restore()
             assert client.get("/health/ready").status_code == 200

@@ -1,42 +1,38 @@
-"""Pages and the articles API over the shipped runbook."""
+"""Pages and the articles API, over the test runbooks (tests/fixtures/content)."""
 
 from __future__ import annotations
 
 import re
 
-from tests.conftest import CONTENT, SHARED
+from tests.conftest import FIXTURES
 
-SHIFT_LINE = (CONTENT / "alcom-v3-runbook.md").read_text().splitlines().index(
-    "### Issue: Shift Won't Close"
-) + 1
+LABELS = "troubleshooting/issue-labels-wont-print"
 
 
-def seed_sections() -> list[str]:
-    """H2/H3 titles of the customer's runbook, read independently of the parser."""
-    path = SHARED / "seed" / "alcom-v3-runbook.md"
-    source = path.read_text() if path.exists() else (CONTENT / "alcom-v3-runbook.md").read_text()
-    titles, fenced = [], False
-    for line in source.splitlines():
+def heading_lines(name: str) -> dict[str, int]:
+    """H2/H3 titles of a test runbook and their lines, read independently of the parser."""
+    found, fenced = {}, False
+    for number, line in enumerate((FIXTURES / name).read_text().splitlines(), start=1):
         if line.lstrip().startswith("```"):
             fenced = not fenced
         elif not fenced and re.match(r"^#{2,3} ", line):
-            titles.append(line.lstrip("#").strip())
-    return titles
+            found[line.lstrip("#").strip()] = number
+    return found
 
 
-def test_every_runbook_section_is_listed_by_the_api(client):
+def test_every_section_is_listed_by_the_api_with_where_it_comes_from(client):
     listed = client.get("/api/articles").get_json()
     titles = [a["title"] for a in listed]
-    expected = seed_sections()
-    assert len(expected) == 44
-    assert [t for t in expected if t not in titles] == []
-    shift = next(a for a in listed if a["title"] == "Issue: Shift Won't Close")
-    assert shift == {
-        "title": "Issue: Shift Won't Close",
-        "url": "/a/alcom-v3-runbook/issue-shift-wont-close",
-        "slug": "alcom-v3-runbook/issue-shift-wont-close",
-        "parent": "alcom-v3-runbook/7-common-issues--solutions",
-        "source": f"alcom-v3-runbook.md:{SHIFT_LINE}",
+    for name in ("operations.md", "troubleshooting.md", "contacts.md"):
+        expected = heading_lines(name)
+        assert expected and [t for t in expected if t not in titles] == []
+    labels = next(a for a in listed if a["title"] == "Issue: Labels Won't Print")
+    assert labels == {
+        "title": "Issue: Labels Won't Print",
+        "url": f"/a/{LABELS}",
+        "slug": LABELS,
+        "parent": "troubleshooting/common-issues",
+        "source": f"troubleshooting.md:{heading_lines('troubleshooting.md')[labels['title']]}",
     }
 
 
@@ -45,49 +41,50 @@ def test_every_listed_article_has_a_page(client):
         assert client.get(article["url"]).status_code == 200, article["url"]
 
 
-def test_shift_wont_close_page_shows_the_runbook_text(client):
-    page = client.get("/a/alcom-v3-runbook/issue-shift-wont-close").get_data(as_text=True)
+def test_a_guides_page_shows_the_runbook_text(client):
+    page = client.get(f"/a/{LABELS}").get_data(as_text=True)
     for text in [
-        "Issue: Shift Won&#39;t Close",
-        "Cannot close shift",
-        "Check all required fields are filled (sales, dips)",
-        "Check for concurrent modification (another user editing)",
-        "Look for error in API logs with requestId",
+        "Issue: Labels Won&#39;t Print",
+        "Cannot print label",
+        "Check the printer has paper and ribbon",
+        "Reprint one label from the parcel's page",
+        'href="/a/operations/3-reading-logs"',  # operations.md#3-reading-logs, another file
     ]:
         assert text in page
-    assert "7. Common Issues &amp; Solutions" in page  # breadcrumb
-    assert f"alcom-v3-runbook.md:{SHIFT_LINE}" in page  # source
+    assert '<a href="/a/troubleshooting/common-issues">Common Issues</a>' in page  # breadcrumb
+    line = heading_lines("troubleshooting.md")["Issue: Labels Won't Print"]
+    assert f"troubleshooting.md:{line}" in page  # source
 
 
 def test_article_page_has_toc_and_prev_next(client):
-    page = client.get("/a/alcom-v3-runbook/1-deployment").get_data(as_text=True)
-    assert 'href="/a/alcom-v3-runbook/11-standard-deployment-via-git"' in page
-    assert 'rel="prev" href="/a/alcom-v3-runbook/table-of-contents"' in page
-    assert 'rel="next" href="/a/alcom-v3-runbook/11-standard-deployment-via-git"' in page
+    page = client.get("/a/operations/1-release").get_data(as_text=True)
+    assert 'href="/a/operations/11-check-the-release"' in page
+    assert 'rel="prev" href="/a/operations/contents"' in page
+    assert 'rel="next" href="/a/operations/11-check-the-release"' in page
 
 
 def test_code_blocks_are_highlighted_with_their_language(client):
-    page = client.get("/a/alcom-v3-runbook/32-railway-cli").get_data(as_text=True)
+    page = client.get("/a/operations/31-from-the-command-line").get_data(as_text=True)
     assert 'class="language-bash"' in page and '<span class="' in page
-    assert "railway logs -f" in re.sub(r"<[^>]+>", "", page)
+    assert "courier logs --follow" in re.sub(r"<[^>]+>", "", page)
 
 
 def test_table_of_contents_links_land_on_articles(client):
-    page = client.get("/a/alcom-v3-runbook/table-of-contents").get_data(as_text=True)
-    assert 'href="/a/alcom-v3-runbook/6-backup--restore"' in page
-    assert 'href="/a/alcom-v3-runbook/7-common-issues--solutions"' in page
+    page = client.get("/a/operations/contents").get_data(as_text=True)
+    assert 'href="/a/operations/2-backup--restore"' in page
+    assert 'href="/a/operations/3-reading-logs"' in page
 
 
 def test_home_has_search_common_issues_and_sections(client):
     page = client.get("/").get_data(as_text=True)
     assert 'action="/search"' in page and 'name="q"' in page
     assert "What's wrong?" in page
-    assert "Shift Won&#39;t Close" in page and "Memory Usage High" in page
-    assert 'href="/a/alcom-v3-runbook/4-database-operations"' in page
+    assert "Labels Won&#39;t Print" in page and "Memory Running Out" in page
+    assert 'href="/a/operations/2-backup--restore"' in page
 
 
 def test_unknown_urls_get_a_real_404_page(client):
-    for url in ["/nope", "/a/alcom-v3-runbook/nope", "/a/"]:
+    for url in ["/nope", "/a/operations/nope", "/a/"]:
         response = client.get(url)
         assert response.status_code == 404
         assert "Not found" in response.get_data(as_text=True)

@@ -124,7 +124,7 @@ def test_raw_html_is_sanitised():
     [
         ("### `SERVICE_KEY`", "service_key"),
         ("## 6. Backup & Restore", "6-backup--restore"),
-        ("## Issue: Shift Won't Close", "issue-shift-wont-close"),
+        ("## Issue: Labels Won't Print", "issue-labels-wont-print"),
         ("## Ünïcode — dashes", "ünïcode--dashes"),
         ("## [Linked](https://x.y) *title*", "linked-title"),
     ],

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import write
+from tests.conftest import FIXTURES, write
 
-SHIFT = "/a/alcom-v3-runbook/issue-shift-wont-close"
+# Pages of the test runbooks (tests/fixtures/content)
+LABELS = "/a/troubleshooting/issue-labels-wont-print"
+READY = "/a/troubleshooting/issue-api-not-ready"
+RATE = "/a/troubleshooting/issue-requests-rejected-with-429"
+MEMORY = "/a/troubleshooting/issue-memory-running-out"
 
 
 def first(client, query):
@@ -15,19 +19,19 @@ def first(client, query):
 
 
 @pytest.mark.parametrize(
-    "query", ["shift won't close", "shift wont close", "cannot close shift", "shfit wont clsoe"]
+    "query", ["labels won't print", "labels wont print", "cannot print label", "lables wont pirnt"]
 )
-def test_shift_wont_close_comes_first(client, query):
-    assert first(client, query) == SHIFT
+def test_a_guide_is_found_by_its_symptom_in_a_responders_words(client, query):
+    assert first(client, query) == LABELS
 
 
 def test_the_api_answers_in_the_documented_shape(client):
-    data = client.get("/api/search?q=shfit+wont+clsoe&limit=3").get_json()
-    assert data["query"] == "shfit wont clsoe"
-    assert data["did_you_mean"] == "shift wont close"
+    data = client.get("/api/search?q=lables+wont+pirnt&limit=3").get_json()
+    assert data["query"] == "lables wont pirnt"
+    assert data["did_you_mean"] == "labels wont print"
     top = data["results"][0]
     assert set(top) >= {"title", "url", "kind", "snippet", "score"}
-    assert top["kind"] == "troubleshooting" and top["title"] == "Shift Won't Close"
+    assert top["kind"] == "troubleshooting" and top["title"] == "Labels Won't Print"
     assert "<mark" in top["snippet"]
     assert len(data["results"]) <= 3
     scores = [r["score"] for r in data["results"]]
@@ -37,13 +41,12 @@ def test_the_api_answers_in_the_documented_shape(client):
 @pytest.mark.parametrize(
     "query, expected",
     [
-        ("railway logs -f", "/a/alcom-v3-runbook/32-railway-cli"),
-        ("pg_dump", "/a/alcom-v3-runbook/62-manual-backup"),
-        ("prisma migrate deploy", "/a/alcom-v3-runbook/41-run-migrations"),
-        ("/health/ready", "/a/alcom-v3-runbook/issue-api-returns-503-service-degraded"),
-        ("RATE_LIMIT_MAX_REQUESTS", "/a/alcom-v3-runbook/issue-too-many-requests-429"),
-        ("429", "/a/alcom-v3-runbook/issue-too-many-requests-429"),
-        ("503", "/a/alcom-v3-runbook/issue-api-returns-503-service-degraded"),
+        ("courier logs --follow", "/a/operations/31-from-the-command-line"),
+        ("pg_dump", "/a/operations/2-backup--restore"),
+        ("/health/ready", READY),
+        ("TRACKER_CACHE", READY),
+        ("MAX_REQUESTS_PER_MINUTE", RATE),
+        ("429", RATE),
     ],
 )
 def test_commands_identifiers_and_codes_are_findable(client, query, expected):
@@ -53,13 +56,13 @@ def test_commands_identifiers_and_codes_are_findable(client, query, expected):
 @pytest.mark.parametrize(
     "query, expected",
     [
-        ("OOM", "/a/alcom-v3-runbook/issue-memory-usage-high"),
-        ("out of memory", "/a/alcom-v3-runbook/issue-memory-usage-high"),
-        ("rate limited", "/a/alcom-v3-runbook/issue-too-many-requests-429"),
-        ("service unavailable", "/a/alcom-v3-runbook/issue-api-returns-503-service-degraded"),
+        ("waybill", LABELS),  # the team's synonyms.txt: waybill, airway bill, label
+        ("airway bill", LABELS),
+        ("oomkilled", MEMORY),  # kb's operations vocabulary: oom, oomkilled, …
+        ("throttled", RATE),  # … 429, rate limit, throttled, too many requests
     ],
 )
-def test_synonyms_from_content_apply(client, query, expected):
+def test_synonyms_find_what_the_runbooks_say_in_other_words(client, query, expected):
     assert first(client, query) == expected
 
 
@@ -67,15 +70,16 @@ def test_a_teams_synonyms_add_to_the_shipped_operations_vocabulary(make_app, tmp
     import shutil
 
     content = tmp_path / "content"
-    shutil.copytree("content", content)
+    shutil.copytree(FIXTURES, content)
     (content / "synonyms.txt").write_text("# no synonyms of our own\n")
     plain = make_app(content_dir=content).test_client()
-    # "throttled" is nowhere in the runbook; the shipped vocabulary knows it is a rate limit
-    assert first(plain, "throttled") == "/a/alcom-v3-runbook/issue-too-many-requests-429"
+    # "throttled" is nowhere in the runbooks; the shipped vocabulary knows it is a rate limit
+    assert first(plain, "throttled") == RATE
+    assert first(plain, "waybill") is None  # only the team's file said it is a label
     assert first(plain, "zorblat") is None
     (content / "synonyms.txt").write_text("zorblat, too many requests\n")
     ours = make_app(content_dir=content).test_client()
-    assert first(ours, "zorblat") == "/a/alcom-v3-runbook/issue-too-many-requests-429"
+    assert first(ours, "zorblat") == RATE
 
 
 HOSTILE = [
@@ -89,7 +93,7 @@ HOSTILE = [
     "field:",
     "title:",
     "x" * 5000,
-    "shift\x00\x01\x1b[31m close",
+    "label\x00\x01\x1b[31m print",
     "a:b:c:",
     "~~~",
     "' OR 1=1 --",
@@ -112,15 +116,15 @@ def test_hostile_queries_never_fail(client, query):
 
 def test_odd_limits_are_clamped(client):
     for limit in ["-5", "0", "abc", "100000"]:
-        response = client.get("/api/search", query_string={"q": "shift", "limit": limit})
+        response = client.get("/api/search", query_string={"q": "tracker", "limit": limit})
         assert response.status_code == 200
         assert 1 <= len(response.get_json()["results"]) <= 50
 
 
 def test_results_page_shows_badges_breadcrumbs_and_start_diagnosis(client):
-    page = client.get("/search?q=shift+won%27t+close").get_data(as_text=True)
+    page = client.get("/search?q=labels+won%27t+print").get_data(as_text=True)
     assert 'class="badge troubleshooting"' in page
-    assert "7. Common Issues &amp; Solutions" in page
+    assert '<p class="crumbs">Troubleshooting › Common Issues</p>' in page
     assert "Start diagnosis" in page
     assert "<mark" in page
 
@@ -133,19 +137,20 @@ def test_no_results_suggest_common_issues_and_spelling(client):
 
 
 def test_go_links_land_on_the_answer(client):
-    assert client.get("/go/shift-wont-close").headers["Location"] == SHIFT
-    assert client.get("/go/ShiftCloseFailed").headers["Location"] == SHIFT
+    assert client.get("/go/labels-wont-print").headers["Location"] == LABELS  # best match
+    assert client.get("/go/LabelPrintFailed").headers["Location"] == LABELS  # an alias
+    assert client.get("/go/rollback").headers["Location"] == "/a/operations/12-rollback"
     assert (
-        client.get("/go/alcom-v3-runbook/2-rollback").headers["Location"]
-        == "/a/alcom-v3-runbook/2-rollback"
+        client.get("/go/operations/2-backup--restore").headers["Location"]
+        == "/a/operations/2-backup--restore"
     )
     assert client.get("/go/qqqzzz").headers["Location"] == "/search?q=qqqzzz"
 
 
 def test_aliases_redirect_from_article_urls_too(client):
-    response = client.get("/a/HighMemoryUsage")
+    response = client.get("/a/TrackerOutOfMemory")
     assert response.status_code == 301
-    assert response.headers["Location"] == "/a/alcom-v3-runbook/issue-memory-usage-high"
+    assert response.headers["Location"] == MEMORY
 
 
 def test_aliases_in_front_matter_must_name_real_sections(content_dir):

@@ -11,7 +11,7 @@ import time
 from kb.content.library import load_library
 from kb.search import index
 from kb.search.service import SearchService
-from tests.conftest import REPO, write
+from tests.conftest import FIXTURES, REPO, write
 
 
 def service(data_dir):
@@ -82,7 +82,7 @@ def test_rebuild_swaps_generations_and_prunes_old_ones(content_dir, tmp_path):
 
 def test_readers_in_two_processes_never_fail_while_a_third_rebuilds(tmp_path):
     data = tmp_path / "data"
-    env = {**os.environ, "KB_DATA_DIR": str(data), "KB_CONTENT_DIR": str(REPO / "content")}
+    env = {**os.environ, "KB_DATA_DIR": str(data), "KB_CONTENT_DIR": str(FIXTURES)}
     subprocess.run([sys.executable, "-m", "kb", "index"], env=env, check=True, capture_output=True)
     reader = textwrap.dedent(
         f"""
@@ -94,7 +94,7 @@ def test_readers_in_two_processes_never_fail_while_a_third_rebuilds(tmp_path):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not Path({str(tmp_path / "stop")!r}).exists():
             try:
-                if not service.search("shift close").results:
+                if not service.search("labels print").results:
                     failures += 1
             except Exception as error:
                 failures += 1

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import FIXTURES, REPO
 
 pytestmark = pytest.mark.slow
 
@@ -28,6 +28,7 @@ def gunicorn(tmp_path, database_url):
     port = _free_port()
     env = {
         **os.environ,
+        "KB_CONTENT_DIR": str(FIXTURES),
         "KB_DATA_DIR": str(tmp_path / "data"),
         "KB_DATABASE_URL": database_url,
         "KB_BIND": f"127.0.0.1:{port}",
@@ -77,11 +78,11 @@ def test_gunicorn_serves_health_with_request_ids_and_headers(gunicorn):
 def test_sixteen_clients_times_forty_searches_without_an_error(gunicorn):
     base, _, _ = gunicorn
     queries = [
-        "shift won't close",
-        "503",
+        "labels won't print",
+        "429",
         "pg_dump",
         "rollback",
-        "shfit wont clsoe",
+        "lables wont pirnt",
         "OOM",
         "devops phone",
         "*",

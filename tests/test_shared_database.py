@@ -14,7 +14,7 @@ import pytest
 from sqlmodel import Session
 
 from kb.auth.service import create_token, create_user
-from tests.conftest import CONTENT
+from tests.conftest import FIXTURES
 
 SERVER = textwrap.dedent(
     """
@@ -42,7 +42,7 @@ def two_processes(make_app, database_url, tmp_path):
             **os.environ,
             "KB_DATABASE_URL": database_url,
             "KB_DATA_DIR": str(tmp_path / f"data-{name}"),
-            "KB_CONTENT_DIR": str(CONTENT),
+            "KB_CONTENT_DIR": str(FIXTURES),
             "KB_SECRET_KEY": "a-shared-secret-for-both-instances",
         }
         process = subprocess.Popen(

@@ -5,36 +5,36 @@ from __future__ import annotations
 from kb.content.model import END_ESCALATE, END_RESOLVED
 from kb.content.parser import parse_text
 
-LINEAR = """## 7. Common Issues
+LINEAR = """## 4. Common Issues
 
-### Issue: Shift Won't Close
+### Issue: Scanner Won't Pair
 
-**Symptoms:** "Cannot close shift" error
+**Symptoms:** "No scanner found" on the packing screen
 
 **Solution:**
-1. Check all required fields are filled (sales, dips)
-2. Verify no validation errors in response
-3. Look for error in API logs with requestId
+1. Check the scanner is charged
+2. Forget the scanner on the tablet, then pair it again
+3. Look for the pairing error in the tablet's log with its requestId
 """
 
-BRANCHING = """### Issue: API returns 503
+BRANCHING = """### Issue: API not ready
 
-**Symptoms:** `/health/ready` shows database or redis as "error"
+**Symptoms:** `/health/ready` shows the database or the cache as "error"
 
 **Solution:**
 
 1. **Check:** `api-ready` Is the API ready?
    - pass → resolved: the API reports ready again
    - fail database → step 2
-   - fail redis → step 3
+   - fail cache → step 3
    - error → step 4
-2. Verify `DATABASE_URL` in Railway.
+2. Verify `TRACKER_DB` in the release settings.
    - fixed → resolved
    - still failing → step 4
-3. Verify `REDIS_URL` in Railway.
+3. Verify `TRACKER_CACHE` in the release settings.
    - next → step 4
-4. Is Railway itself down?
-   - yes → escalate to Railway
+4. Is Hostco itself down?
+   - yes → escalate to Hostco
    - no → escalate
 """
 
@@ -48,8 +48,8 @@ def tree_of(text, **kwargs):
 def test_issue_with_symptoms_and_solution_becomes_a_linear_tree():
     tree, problems = tree_of(LINEAR)
     assert problems == []
-    assert tree.title == "Shift Won't Close"
-    assert tree.symptoms == '"Cannot close shift" error'
+    assert tree.title == "Scanner Won't Pair"
+    assert tree.symptoms == '"No scanner found" on the packing screen'
     assert [n.kind for n in tree.nodes] == ["step", "step", "step"]
     first, last = tree.nodes[0], tree.nodes[-1]
     assert [(b.target) for b in first.branches] == [END_RESOLVED, "step-2"]
@@ -66,20 +66,20 @@ def test_steps_know_their_source_lines():
 def test_branching_steps_checks_and_escalations():
     tree, problems = tree_of(BRANCHING, checks={"api-ready"})
     assert problems == []
-    check, db, redis, railway = tree.nodes
+    check, db, cache, host = tree.nodes
     assert check.kind == "check" and check.check == "api-ready"
     outcomes = [(b.outcome, b.subcheck, b.target) for b in check.branches]
     assert outcomes == [
         ("pass", None, END_RESOLVED),
         ("fail", "database", "step-2"),
-        ("fail", "redis", "step-3"),
+        ("fail", "cache", "step-3"),
         ("error", None, "step-4"),
     ]
     assert check.branches[0].note == "the API reports ready again"
     assert db.kind == "question" and [b.label for b in db.branches] == ["fixed", "still failing"]
-    assert redis.branches[0].target == "step-4"
-    assert [(b.target, b.note) for b in railway.branches] == [
-        (END_ESCALATE, "Railway"),
+    assert cache.branches[0].target == "step-4"
+    assert [(b.target, b.note) for b in host.branches] == [
+        (END_ESCALATE, "Hostco"),
         (END_ESCALATE, ""),
     ]
     assert "pass →" not in check.html  # the branch list is structure, not step text
@@ -102,7 +102,7 @@ def test_answers_pointing_nowhere_are_reported():
 
 
 def test_unreachable_steps_and_cycles_are_reported():
-    text = BRANCHING.replace("fail redis → step 3", "fail redis → step 2")
+    text = BRANCHING.replace("fail cache → step 3", "fail cache → step 2")
     assert any("step 3 is unreachable" in m for m in messages(text))
     text = BRANCHING.replace("- next → step 4", "- next → step 1")
     assert any("cycle: step 1 → step 3 → step 1" in m for m in messages(text))
@@ -112,7 +112,7 @@ def test_checks_without_a_fail_branch_are_dead_ends():
     text = "\n".join(
         line
         for line in BRANCHING.split("\n")
-        if "fail database" not in line and "fail redis" not in line
+        if "fail database" not in line and "fail cache" not in line
     )
     found = messages(text)
     assert any("dead end, no branch for the check's 'fail'" in m for m in found)

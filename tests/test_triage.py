@@ -9,9 +9,10 @@ import pytest
 
 from tests.conftest import form_token
 
-TREE_503 = "alcom-v3-runbook/issue-api-returns-503-service-degraded"
-TREE_429 = "alcom-v3-runbook/issue-too-many-requests-429"
-TREE_MEMORY = "alcom-v3-runbook/issue-memory-usage-high"
+# Guides of the test runbooks (tests/fixtures/content/troubleshooting.md)
+TREE_READY = "troubleshooting/issue-api-not-ready"
+TREE_429 = "troubleshooting/issue-requests-rejected-with-429"
+TREE_MEMORY = "troubleshooting/issue-memory-running-out"
 
 
 def triage(client):
@@ -23,8 +24,8 @@ def triage(client):
 @pytest.mark.parametrize(
     "mode, first",
     [
-        ("db-down", TREE_503),
-        ("redis-down", TREE_503),
+        ("db-down", TREE_READY),
+        ("redis-down", TREE_READY),
         ("memory-high", TREE_MEMORY),
         ("rate-limited", TREE_429),
     ],
@@ -42,13 +43,13 @@ def test_a_healthy_api_suggests_nothing(probe_app, simulator):
     assert data["suggestions"] == []
     outcomes = {p["id"]: p["outcome"] for p in data["probes"]}
     assert outcomes["api-ready"] == "pass" and outcomes["api-metrics"] == "pass"
-    assert outcomes["resend-api-key"] == "skipped"  # RESEND_API_KEY is not configured
+    assert outcomes["mailer-key"] == "skipped"  # COURIER_MAILER_KEY is not configured
 
 
 def test_db_down_outranks_everything_else(probe_app, simulator):
     simulator.mode("db-down")
     data = triage(probe_app().test_client())
-    assert [s["tree"] for s in data["suggestions"]] == [TREE_503]
+    assert [s["tree"] for s in data["suggestions"]] == [TREE_READY]
     assert "database" in data["suggestions"][0]["reason"]
 
 
@@ -80,10 +81,12 @@ def test_request_parameters_never_choose_what_is_fetched(probe_app, simulator):
         "path": "/__sim/redirect",
     }
     client.post("/api/triage", query_string=hostile, json=hostile)
-    client.post("/api/diagnoses", json={"tree": TREE_503, **hostile})
+    client.post("/api/diagnoses", json={"tree": TREE_READY, **hostile})
     token = form_token(client)
     started = client.post(
-        "/diagnoses", data={"tree": TREE_503, "csrf_token": token, **hostile}, query_string=hostile
+        "/diagnoses",
+        data={"tree": TREE_READY, "csrf_token": token, **hostile},
+        query_string=hostile,
     )
     assert started.status_code == 303
     received = simulator.requests()
@@ -123,7 +126,7 @@ def test_a_triage_run_has_its_own_page_showing_where_and_when(probe_app, simulat
     host = simulator.url.removeprefix("http://")
     assert "[BODY].checks.database (error) == ok" in page and host in page
     assert "ran 20" in page and " UTC" in page  # each result says when it ran
-    assert 'API returns 503 "Service Degraded"' in page.replace("&#34;", '"')
+    assert "API Not Ready" in page
     again = probe_app().test_client()  # a teammate, later, on the same database
     assert again.get(posted.headers["Location"]).status_code == 200
     assert again.get("/triage/nope").status_code == 404

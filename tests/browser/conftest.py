@@ -11,7 +11,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from kb import create_app
-from tests.conftest import CONTENT, IN_CI
+from tests.conftest import FIXTURES, IN_CI
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -66,12 +66,18 @@ def serving(content: Path, data: Path, **config):
 
 
 @pytest.fixture
-def live_server(tmp_path_factory, simulator_process):
-    """The shipped runbook served, its `api` target the simulator. A fresh app and database
-    for every test: no journey sees another's contacts, diagnoses or searches."""
+def served_content() -> Path:
+    """What the live server serves: the test runbooks. test_shipped_runbook.py overrides it."""
+    return FIXTURES
+
+
+@pytest.fixture
+def live_server(tmp_path_factory, simulator_process, served_content):
+    """The served content, its `api` target the simulator. A fresh app and database for
+    every test: no journey sees another's contacts, diagnoses or searches."""
     data = tmp_path_factory.mktemp("browser-data")
     environ = {"KB_TARGET_API_URL": simulator_process.url}
-    with serving(CONTENT, data, KB_PROBE_ENVIRON=environ) as served:
+    with serving(served_content, data, KB_PROBE_ENVIRON=environ) as served:
         yield served
 
 

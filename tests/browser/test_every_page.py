@@ -7,15 +7,12 @@ from playwright.sync_api import expect
 
 PAGES = [
     ("/", "What's broken?"),
-    ("/a/alcom-v3-runbook/issue-shift-wont-close", "Issue: Shift Won't Close"),
-    ("/a/alcom-v3-runbook/6-backup--restore", "6. Backup & Restore"),
+    ("/a/troubleshooting/issue-labels-wont-print", "Issue: Labels Won't Print"),
+    ("/a/operations/2-backup--restore", "2. Backup & Restore"),
     ("/search?q=rollback", "Search"),
     ("/search?q=zzqqxx", "Search"),
     ("/trees", "Troubleshooting guides"),
-    (
-        "/trees/alcom-v3-runbook/issue-api-returns-503-service-degraded",
-        'API returns 503 "Service Degraded"',
-    ),
+    ("/trees/troubleshooting/issue-api-not-ready", "API Not Ready"),
     ("/triage", "Check everything"),
     ("/contacts", "Emergency contacts"),
     ("/contacts/1/history", "History"),
@@ -37,10 +34,10 @@ def test_page_without_javascript_on_a_phone(phone_page, base, path, heading):
 
 def test_a_diagnosis_can_be_walked_without_javascript(phone_page, base, simulator_process):
     simulator_process.mode("healthy")
-    phone_page.goto(base + "/trees/alcom-v3-runbook/issue-shift-wont-close")
+    phone_page.goto(base + "/trees/troubleshooting/issue-labels-wont-print")
     phone_page.get_by_role("button", name="Start diagnosis").click()
     expect(phone_page.locator(".current-step h2")).to_have_text("Step 1")
-    phone_page.get_by_role("button", name="Everything is filled").click()
+    phone_page.get_by_role("button", name="Paper and ribbon are fine").click()
     expect(phone_page.locator(".current-step h2")).to_have_text("Step 2")
     phone_page.wait_for_load_state("load")  # measured with its stylesheets applied
     width = phone_page.evaluate("document.documentElement.scrollWidth")
