@@ -137,6 +137,7 @@ def test_a_grafana_alert_follows_its_runbook_url_to_kb(post):
     assert "<h1>Disk full</h1>" in html and "from Grafana" in html
     assert "<code>instance=db-1.example.org:9100</code>" in html
     assert "Disk almost full on db-1" in html
+    assert "<dt><code>runbook_url</code></dt><dd>https://kb.example.org/go/DiskFull</dd>" in html
 
 
 @pytest.mark.parametrize(

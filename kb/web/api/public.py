@@ -12,6 +12,7 @@ from typing import Any, Literal
 from flask import Response, current_app
 from pydantic import BaseModel, TypeAdapter
 
+from kb.alerts.store import DiagnosisAlert
 from kb.contacts import service
 from kb.contacts.model import EDITABLE, Contact, ContactChange, ContactChangePublic, ContactPublic
 from kb.web.contacts import author
@@ -135,8 +136,8 @@ class TriagePublic(BaseModel):
     uncovered: list[dict]
 
 
-def alert_public(alert) -> AlertPublic:
-    """A stored kb.alerts.store.DiagnosisAlert as the API shows it."""
+def alert_public(alert: DiagnosisAlert) -> AlertPublic:
+    """A stored alert as the API shows it."""
     return AlertPublic(
         fingerprint=alert.fingerprint,
         source=alert.source,
