@@ -288,7 +288,10 @@ def test_restore_brings_back_earlier_values(client, token):
 def test_export_csv_and_vcard(client):
     csv_text = client.get("/contacts/export.csv").get_data(as_text=True)
     assert csv_text.splitlines()[0].startswith("group,role,name,phone")
-    assert "external,Railway,,,,,https://help.railway.app,Platform issues" in csv_text
+    assert (
+        "external,Railway,,,,,https://help.railway.app,https://status.railway.app,Platform issues"
+        in csv_text
+    )
     vcard = client.get("/contacts/export.vcf").get_data(as_text=True)
     assert vcard.count("BEGIN:VCARD") == 8 and "EMAIL:devops@alcom.cm" in vcard
 

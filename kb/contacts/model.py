@@ -27,6 +27,7 @@ class ContactBase(SQLModel):
     phone_alt: str | None = Field(default=None, max_length=32)
     email: str | None = Field(default=None, max_length=254)
     url: str | None = Field(default=None, max_length=500)
+    status_url: str | None = Field(default=None, max_length=500)  # a vendor's status page
     notes: str | None = Field(default=None, max_length=1000)
     escalation_order: int = Field(default=100)
     owner: str | None = Field(default=None, max_length=120)
@@ -44,6 +45,7 @@ class ContactUpdate(SQLModel):
     phone_alt: str | None = None
     email: str | None = None
     url: str | None = None
+    status_url: str | None = None
     notes: str | None = None
     escalation_order: int | None = None
     owner: str | None = None

@@ -19,7 +19,15 @@ from kb.contacts.model import GROUPS
 
 DEFAULT_REGION = "CM"
 PLACEHOLDER = re.compile(r"^\s*\[?\s*(tbd|tba|todo|n/?a|none|-)\s*\]?\s*$|x{3,}", re.IGNORECASE)
-LIMITS = {"role": 120, "name": 120, "notes": 1000, "owner": 120, "url": 500, "email": 254}
+LIMITS = {
+    "role": 120,
+    "name": 120,
+    "notes": 1000,
+    "owner": 120,
+    "url": 500,
+    "status_url": 500,
+    "email": 254,
+}
 # Control characters would let a value break out of its line in a vCard or a log; notes
 # may keep line breaks (as \n), nothing else may.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -147,6 +155,7 @@ FIELDS = [
     FieldSpec("phone_alt", _phone, "Second phone", "tel"),
     FieldSpec("email", _email, "Email", "email"),
     FieldSpec("url", _url, "Support URL", "url"),
+    FieldSpec("status_url", _url, "Status page", "url", "Where a vendor posts its incidents"),
     FieldSpec("notes", _optional, "Notes"),
     FieldSpec("escalation_order", _order, "Escalation order (1 is called first)", "number"),
     FieldSpec("owner", _optional, "Owner (who keeps this current)"),
