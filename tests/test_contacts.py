@@ -279,7 +279,11 @@ def test_restore_brings_back_earlier_values(client, token):
     current = by_role(client, "DevOps")
     client.post(
         f"/contacts/{devops['id']}/restore/{one['id']}",
-        data={"csrf_token": form_token(client, "/contacts"), "version": current["version"]},
+        data={
+            "csrf_token": form_token(client, "/contacts"),
+            "version": current["version"],
+            "field": "name",
+        },
     )
     assert by_role(client, "DevOps")["name"] == "One"
     assert client.get(f"/api/contacts/{devops['id']}/history").get_json()[0]["action"] == "restore"

@@ -77,15 +77,22 @@ def editor_required(view):
     return wrapped
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None, default: str | None = None) -> str:
     """Only a path on this site; no scheme, host, backslash or control character (a CR/LF
-    in a Location header is a response-splitting attempt)."""
+    in a Location header is a response-splitting attempt). Anything else: `default`."""
     target = target or ""
     parts = urlsplit(target)
     unsafe = any(ord(ch) < 32 or ch in "\\\x7f" for ch in target)
     if unsafe or parts.scheme or parts.netloc or not target.startswith("/"):
-        return url_for("pages.home")
+        return default or url_for("pages.home")
     return target
+
+
+def here() -> str | None:
+    """The page being read, for "Log in" to come back to (none from the login page)."""
+    if request.method != "GET" or request.endpoint in ("auth.login", None):
+        return None
+    return request.full_path.rstrip("?")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -105,7 +112,7 @@ def login():
                 session["user_id"] = user.id
                 session["epoch"] = user.session_epoch
                 session.permanent = True
-                return redirect(_safe_next(request.args.get("next")))
+                return redirect(safe_next(request.args.get("next")))
             # One message for every failure: unknown user, wrong password, locked account.
             error = "Invalid username or password."
         return render_template("login.html", error=error, username=username), 401
@@ -135,7 +142,7 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def user_in_templates():
-        return {"current_user": current_user()}
+        return {"current_user": current_user(), "here": here}
 
     @app.before_request
     def private_unless_public():

@@ -9,6 +9,7 @@ from kb.content.parser import article_url
 from kb.content_store import get_library
 from kb.db import get_session
 from kb.search.log import record_open
+from kb.web.directory_tables import with_live_directory
 from kb.web.search import read_open_token
 
 bp = Blueprint("pages", __name__)
@@ -41,7 +42,7 @@ def article(slug: str):
     return render_template(
         "article.html",
         article=found,
-        body=library.whole_html(found),
+        body=library.whole_html(found, with_live_directory),
         sections=library.descendants(found),
         breadcrumb=library.breadcrumb(found),
         previous=previous,
