@@ -86,10 +86,8 @@ def test_export_lists_every_step_with_timestamps(probe_app, simulator):
     simulator.mode("db-down")
     client = probe_app().test_client()
     state = start(client, TREE_503)
-    client.post(
-        f"/api/diagnoses/{state['id']}/answer",
-        json={"choice": "It was wrong; after fixing it the API is ready"},
-    )
+    for choice in ["It was wrong; after fixing it the API is ready", "Yes, it's fixed"]:
+        client.post(f"/api/diagnoses/{state['id']}/answer", json={"choice": choice})
     text = client.get(f"/api/diagnoses/{state['id']}/export.md").get_data(as_text=True)
     assert text.startswith('# Diagnosis: API returns 503 "Service Degraded"')
     stamps = re.findall(r"^\s*- (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC) — (.+)$", text, re.M)
@@ -98,6 +96,7 @@ def test_export_lists_every_step_with_timestamps(probe_app, simulator):
     assert "the check chose: fail database" in events
     assert any(e.startswith("Step 3: Verify DATABASE_URL") for e in events)
     assert "**Resolved**: DATABASE_URL corrected" in events
+    assert "the responder chose: Yes, it's fixed" in events
     assert "✗ `[BODY].checks.database (error) == ok`" in text
 
 
@@ -135,18 +134,28 @@ def test_resolved_ends_ask_did_this_fix_it_and_the_tree_page_counts(make_app):
     client = make_app().test_client()
     state = start(client, TREE_SHIFT)
     state = client.post(f"/api/diagnoses/{state['id']}/answer", json={"choice": 0}).get_json()
-    assert state["status"] == "resolved"
+    assert state["status"] == "unconfirmed" and state["confirmed"] is None
     page = client.get(state["url"]).get_data(as_text=True)
-    assert "Did this fix it?" in page
+    assert "Is the problem gone?" in page and '<h2 class="end resolved">' not in page
     token = form_token(client)
     assert (
-        client.post(f"/d/{state['id']}/confirm", data={"fixed": "yes"}).status_code == 400
+        client.post(f"/d/{state['id']}/answer", data={"choice": "0"}).status_code == 400
     )  # no CSRF token
     client.post(
-        f"/d/{state['id']}/confirm",
-        data={"fixed": "yes", "version": state["version"], "csrf_token": token},
+        f"/d/{state['id']}/answer",
+        data={
+            "choice": "0",
+            "remark": "  entered the dips  for tank 2 ",
+            "version": state["version"],
+            "csrf_token": token,
+        },
     )
-    assert client.get(f"/api/diagnoses/{state['id']}").get_json()["confirmed"] is True
+    state = client.get(f"/api/diagnoses/{state['id']}").get_json()
+    assert state["status"] == "resolved" and state["confirmed"] is True
+    assert state["path"][-1]["remark"] == "entered the dips for tank 2"
+    page = client.get(state["url"]).get_data(as_text=True)
+    assert "Resolved: missing sales or dips entered" in page
+    assert "entered the dips for tank 2" in page
     tree_page = client.get(f"/trees/{TREE_SHIFT}").get_data(as_text=True)
     assert "resolved: missing sales or dips entered" in tree_page
     assert "<svg" in tree_page and "tree-diagram" in tree_page
