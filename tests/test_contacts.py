@@ -288,7 +288,11 @@ def test_restore_brings_back_earlier_values(client, token):
     current = by_role(client, "DevOps")
     client.post(
         f"/contacts/{devops['id']}/restore/{one['id']}",
-        data={"csrf_token": form_token(client, "/contacts"), "version": current["version"]},
+        data={
+            "csrf_token": form_token(client, "/contacts"),
+            "version": current["version"],
+            "field": "name",
+        },
     )
     assert by_role(client, "DevOps")["name"] == "One"
     assert client.get(f"/api/contacts/{devops['id']}/history").get_json()[0]["action"] == "restore"
@@ -297,7 +301,7 @@ def test_restore_brings_back_earlier_values(client, token):
 def test_export_csv_and_vcard(client):
     csv_text = client.get("/contacts/export.csv").get_data(as_text=True)
     assert csv_text.splitlines()[0].startswith("group,role,name,phone")
-    assert 'external,Hostco,,,,,https://help.hostco.example,"Hosting, status page"' in csv_text
+    assert 'external,Hostco,,,,,https://help.hostco.example,,"Hosting, status page"' in csv_text
     vcard = client.get("/contacts/export.vcf").get_data(as_text=True)
     assert vcard.count("BEGIN:VCARD") == SEEDED and "EMAIL:devops@courier.example" in vcard
 

@@ -64,8 +64,9 @@ def test_answers_walk_on_to_escalation_with_on_call_first(probe_app, simulator):
         state = answer(client, state, label)
     assert state["status"] == "escalated"
     # contacts.md lists Lead Developer, DevOps, On-Call: the calling order is not the table's
+    # ...then the vendor the guide names (its step 4 looks at Hostco's status page).
     roles = [c["role"] for c in state["step"]["contacts"]]
-    assert roles == ["On-Call", "DevOps", "Lead Developer"]
+    assert roles == ["On-Call", "DevOps", "Lead Developer", "Hostco"]
     assert state["step"]["contacts"][0]["phone"] is None  # +237XXXXXXXXX is a placeholder
     assert state["step"]["contacts"][0]["missing"] == ["name", "phone"]
     assert state["step"]["contacts"][2]["phone"] == "+237671234567"
@@ -99,7 +100,8 @@ def test_export_lists_every_step_with_timestamps(probe_app, simulator):
     simulator.mode("db-down")
     client = probe_app().test_client()
     state = start(client, TREE_READY)
-    answer(client, state, "It was wrong; fixed, the API reports ready")
+    state = answer(client, state, "It was wrong; fixed, the API reports ready")
+    answer(client, state, "Yes, it's fixed")
     text = client.get(f"/api/diagnoses/{state['id']}/export.md").get_data(as_text=True)
     assert text.startswith("# Diagnosis: API Not Ready")
     stamps = re.findall(r"^\s*- (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC) — (.+)$", text, re.M)
@@ -108,6 +110,7 @@ def test_export_lists_every_step_with_timestamps(probe_app, simulator):
     assert "the check chose: fail database" in events
     assert any(e.startswith("Step 2: The database check fails") for e in events)
     assert "**Resolved**: TRACKER_DB corrected" in events
+    assert "the responder chose: Yes, it's fixed" in events
     assert "✗ `[BODY].checks.database (error) == ok`" in text
 
 
@@ -145,18 +148,28 @@ def test_resolved_ends_ask_did_this_fix_it_and_the_tree_page_counts(make_app):
     client = make_app().test_client()
     state = start(client, TREE_PRINT)
     state = client.post(f"/api/diagnoses/{state['id']}/answer", json={"choice": 0}).get_json()
-    assert state["status"] == "resolved"
+    assert state["status"] == "unconfirmed" and state["confirmed"] is None
     page = client.get(state["url"]).get_data(as_text=True)
-    assert "Did this fix it?" in page
+    assert "Is the problem gone?" in page and '<h2 class="end resolved">' not in page
     token = form_token(client)
     assert (
-        client.post(f"/d/{state['id']}/confirm", data={"fixed": "yes"}).status_code == 400
+        client.post(f"/d/{state['id']}/answer", data={"choice": "0"}).status_code == 400
     )  # no CSRF token
     client.post(
-        f"/d/{state['id']}/confirm",
-        data={"fixed": "yes", "version": state["version"], "csrf_token": token},
+        f"/d/{state['id']}/answer",
+        data={
+            "choice": "0",
+            "remark": "  entered the dips  for tank 2 ",
+            "version": state["version"],
+            "csrf_token": token,
+        },
     )
-    assert client.get(f"/api/diagnoses/{state['id']}").get_json()["confirmed"] is True
+    state = client.get(f"/api/diagnoses/{state['id']}").get_json()
+    assert state["status"] == "resolved" and state["confirmed"] is True
+    assert state["path"][-1]["remark"] == "entered the dips for tank 2"
+    page = client.get(state["url"]).get_data(as_text=True)
+    assert "Resolved: printer refilled" in page
+    assert "entered the dips for tank 2" in page
     tree_page = client.get(f"/trees/{TREE_PRINT}").get_data(as_text=True)
     assert "resolved: printer refilled" in tree_page
     assert "<svg" in tree_page and "tree-diagram" in tree_page

@@ -188,6 +188,10 @@ def test_api_trees_lists_every_openshift_guide(openshift_client, openshift):
 
 def walk(client, tree_id: str, choices: list[str]) -> dict:
     state = client.post("/api/diagnoses", json={"tree": tree_id}).get_json()
+    return walk_on(client, state, choices)
+
+
+def walk_on(client, state: dict, choices: list[str]) -> dict:
     for label in choices:
         response = client.post(f"/api/diagnoses/{state['id']}/answer", json={"choice": label})
         assert response.status_code == 200, response.get_json()
@@ -203,6 +207,8 @@ def test_three_openshift_guides_walk_to_where_they_should(openshift_client, open
     # a cause found in diagnosis goes to the fix, and the fix resolves
     rules = guide_id(openshift, "PrometheusRuleFailures.md")
     state = walk(openshift_client, rules, ["Found the cause", "Yes, that fixed it"])
+    assert state["status"] == "unconfirmed"  # until the responder says users see it fixed
+    state = walk_on(openshift_client, state, ["Yes, it's fixed"])
     assert state["status"] == "resolved"
     # nothing found, the fix did not help: escalate, with people to call
     spread = guide_id(openshift, "HighlyAvailableWorkloadIncorrectlySpread.md")
@@ -211,7 +217,7 @@ def test_three_openshift_guides_walk_to_where_they_should(openshift_client, open
     # every diagnosis step looks normal, then the fix works
     quorum = guide_id(openshift, "CephMonQuorumAtRisk.md")
     tree = openshift.trees[quorum]
-    state = walk(openshift_client, quorum, ["Continue", "Yes, that fixed it"])
+    state = walk(openshift_client, quorum, ["Continue", "Yes, that fixed it", "Yes, it's fixed"])
     assert state["status"] == "resolved" and len(tree.nodes) == 2
 
 

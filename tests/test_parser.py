@@ -104,7 +104,7 @@ def test_code_keeps_its_language_and_is_searchable_text():
 def test_tables_render_and_headings_inside_fences_are_not_sections():
     doc = parse_text(RUNBOOK, "ops.md")
     backup = by_title(doc, "2. Backup & Restore")
-    assert "<table>" in backup.html and "<code>pg_dump</code>" in backup.html
+    assert '<table class="kb-table-0">' in backup.html and "<code>pg_dump</code>" in backup.html
     assert "not a heading" not in titles(doc)
     assert "## not a heading" in backup.code
 

@@ -4,7 +4,9 @@ never longer than the slowest probe's deadline, whatever the targets do."""
 from __future__ import annotations
 
 import os
-from concurrent.futures import wait
+from collections.abc import Iterator
+from concurrent.futures import Future, as_completed
+from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
 
@@ -31,18 +33,33 @@ class ProbeService:
     def try_run(self, names: list[str]) -> dict[str, ProbeResult] | None:
         """Results for the named probes, or None when too many requests already wait on
         checks (the caller should say "busy" rather than hold a server thread)."""
-        known = [self.catalog.probes[n] for n in dict.fromkeys(names) if n in self.catalog.probes]
-        results = {p.name: r for p in known if (r := self.flights.cached(p.name)) is not None}
-        pending = [p for p in known if p.name not in results]
-        if pending:
-            with self.admission.enter() as admitted:
-                if not admitted:
-                    return None
-                results.update(self._run(pending))
-        for name in names:
-            if name not in results:
-                results[name] = ProbeResult(name, SKIPPED, "no such check is declared", 0)
+        feed = self.stream(names)
+        if feed is None:
+            return None
+        results = dict(feed)
         return {name: results[name] for name in dict.fromkeys(names)}
+
+    def stream(self, names: list[str]) -> Iterator[tuple[str, ProbeResult]] | None:
+        """(name, result) for each named probe as it returns, fresh cached ones first; None
+        when too many requests already wait on checks. The wait counts against that limit
+        until the iterator is used up or closed (a closed page stops it)."""
+        feed = self._stream(list(dict.fromkeys(names)))
+        return feed if next(feed) else None
+
+    def _stream(self, names: list[str]) -> Iterator:
+        known = [self.catalog.probes[n] for n in names if n in self.catalog.probes]
+        cached = {p.name: r for p in known if (r := self.flights.cached(p.name)) is not None}
+        pending = [p for p in known if p.name not in cached]
+        with self.admission.enter() if pending else nullcontext(True) as admitted:
+            yield admitted  # primed by `stream`: the caller learns at once whether it waits
+            if not admitted:
+                return
+            yield from cached.items()
+            if pending:
+                yield from self._as_completed(pending)
+        for name in names:
+            if name not in self.catalog.probes:
+                yield name, ProbeResult(name, SKIPPED, "no such check is declared", 0)
 
     def run(self, names: list[str]) -> dict[str, ProbeResult]:
         """Results for the named probes; when busy, each is skipped (a person answers)."""
@@ -57,34 +74,41 @@ class ProbeService:
     def try_run_all(self) -> dict[str, ProbeResult] | None:
         return self.try_run(list(self.catalog.probes))
 
-    def _run(self, probes) -> dict[str, ProbeResult]:
-        """Start every probe (or join its flight), then wait at most the longest deadline."""
+    def _as_completed(self, probes) -> Iterator[tuple[str, ProbeResult]]:
+        """Start every probe (or join its flight), then hand each result over as it comes,
+        waiting at most the longest deadline in all."""
         futures = {
-            probe.name: self.flights.future(
+            self.flights.future(
                 probe.name,
                 partial(run_probe, probe, self.catalog, self.environ),
                 workers.submit,
-            )
+            ): probe
             for probe in probes
         }
         longest = max(probe.timeout for probe in probes)
-        wait(list(futures.values()), timeout=longest + GRACE)
-        results = {}
-        for probe in probes:
-            future = futures[probe.name]
-            if not future.done():
-                detail = (
-                    f"deadline exceeded ({probe.timeout:g} s): "
-                    "no answer in time, or no probe worker was free"
-                )
-                results[probe.name] = ProbeResult(probe.name, ERROR, detail, 0)
-            elif future.exception() is not None:
-                failure = future.exception()
-                detail = f"the check itself failed ({type(failure).__name__})"
-                results[probe.name] = ProbeResult(probe.name, ERROR, detail, 0)
-            else:
-                results[probe.name] = future.result()
-        return results
+        left = dict(futures)
+        try:
+            for future in as_completed(list(futures), timeout=longest + GRACE):
+                probe = left.pop(future)
+                yield probe.name, _outcome(probe, future)
+        except TimeoutError:
+            pass  # the rest ran out of time; each is reported as such below
+        for future, probe in left.items():
+            yield probe.name, _outcome(probe, future)
+
+
+def _outcome(probe, future: Future) -> ProbeResult:
+    """A probe's result, or why there is none: out of time, or the check itself broke."""
+    if not future.done():
+        detail = (
+            f"deadline exceeded ({probe.timeout:g} s): "
+            "no answer in time, or no probe worker was free"
+        )
+        return ProbeResult(probe.name, ERROR, detail, 0)
+    if future.exception() is not None:
+        detail = f"the check itself failed ({type(future.exception()).__name__})"
+        return ProbeResult(probe.name, ERROR, detail, 0)
+    return future.result()
 
 
 def init_app(app: Flask) -> None:

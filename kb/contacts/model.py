@@ -49,6 +49,12 @@ class ContactBase(SQLModel):
     phone_alt: Phone = Field(default=None, max_length=32, title="Second phone")
     email: Email = Field(default=None, max_length=254, title="Email")
     url: Url = Field(default=None, max_length=500, title="Support URL")
+    status_url: Url = Field(
+        default=None,
+        max_length=500,
+        title="Status page",
+        description="Where a vendor posts its incidents",
+    )
     notes: Notes = Field(default=None, max_length=1000, title="Notes")
     escalation_order: Order = Field(default=100, title="Escalation order (1 is called first)")
     owner: Line = Field(default=None, max_length=120, title="Owner (who keeps this current)")

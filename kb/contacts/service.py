@@ -14,7 +14,7 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, select
 
 from kb.contacts.model import EDITABLE, GROUPS, Contact, ContactChange, ContactCreate, ContactUpdate
-from kb.contacts.validation import Invalid, missing_fields
+from kb.contacts.validation import Invalid, missing_fields, read_contact
 
 __all__ = ["Invalid"]  # raised by callers reading input, caught beside StaleVersion
 
@@ -116,16 +116,71 @@ def verify_contact(*, session: Session, contact: Contact, version: int, by: str)
     return _apply(session, contact, version, {}, by, "verify")
 
 
+def restorable(change: ContactChange) -> dict | None:
+    """The values a change can bring back: those before a deletion, else those after."""
+    values = change.before if change.action == "delete" else change.after
+    return {k: v for k, v in values.items() if k in EDITABLE} if values else None
+
+
 def restore_contact(
-    *, session: Session, contact: Contact, change: ContactChange, version: int, by: str
+    *,
+    session: Session,
+    contact: Contact,
+    change: ContactChange,
+    version: int,
+    by: str,
+    fields: list[str] | None = None,
 ) -> Contact:
-    """Bring back the values a contact had after an earlier change (itself a change)."""
-    if change.contact_id != contact.id or not change.after:
+    """Bring back the values a contact had at an earlier change (itself a change); only
+    `fields` when given, so a number added since need not be lost."""
+    values = restorable(change) if change.contact_id == contact.id else None
+    if values is None:
         raise Invalid({"change": "that change does not belong to this contact"})
     if version != contact.version:
         raise StaleVersion(contact)
-    values = {k: v for k, v in change.after.items() if k in EDITABLE}
-    return _apply(session, contact, version, values, by, "restore")
+    chosen = {k: v for k, v in values.items() if fields is None or k in fields}
+    return _apply(session, contact, version, chosen, by, "restore")
+
+
+def undelete_contact(*, session: Session, change: ContactChange, by: str) -> Contact:
+    """A deleted contact back under its own id, so its history reads on unbroken."""
+    values = restorable(change)
+    if values is None or session.get(Contact, change.contact_id) is not None:
+        raise Invalid({"change": "nothing to restore from that change"})
+    cleaned = read_contact(values).model_dump()  # raises Invalid
+    changes = len(history(session=session, contact_id=change.contact_id))
+    now = datetime.now(UTC)
+    contact = Contact(
+        id=change.contact_id,
+        **cleaned,
+        version=changes + 1,  # above any version an old form could still carry
+        created_by=by,
+        updated_by=by,
+        updated_at=now,
+        verified_at=now,
+        verified_by=by,
+    )
+    session.add(contact)
+    session.flush()
+    _record(session, contact.id, "restore", by, None, snapshot(contact))
+    session.commit()
+    session.refresh(contact)
+    return contact
+
+
+def deleted(*, session: Session, limit: int = 10) -> list[ContactChange]:
+    """The latest deletion of each contact that is still deleted, newest first."""
+    existing = set(session.exec(select(Contact.id)).all())
+    changes = session.exec(
+        select(ContactChange)
+        .where(ContactChange.action == "delete")
+        .order_by(ContactChange.at.desc(), ContactChange.id.desc())
+    ).all()
+    found: dict[int, ContactChange] = {}
+    for change in changes:
+        if change.contact_id not in existing and change.contact_id not in found:
+            found[change.contact_id] = change
+    return list(found.values())[:limit]
 
 
 def delete_contact(*, session: Session, contact: Contact, version: int | None, by: str) -> None:

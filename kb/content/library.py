@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,11 +76,13 @@ class Library:
                 found.extend(self.parts_of(child))
         return found
 
-    def whole_html(self, article: Article) -> str:
-        """An article with its subsections under their headings, as GitHub shows the file."""
-        parts = [article.html]
+    def whole_html(self, article: Article, html_of: Callable[[Article], str] | None = None) -> str:
+        """An article with its subsections under their headings, as GitHub shows the file;
+        `html_of` gives a section's body (a page may put live data in it)."""
+        body = html_of or (lambda section: section.html)
+        parts = [body(article)]
         for section in self.descendants(article):
-            parts.extend((section.heading_html, section.html))
+            parts.extend((section.heading_html, body(section)))
         return "\n".join(parts)
 
     def neighbours(self, article: Article) -> tuple[Article | None, Article | None]:

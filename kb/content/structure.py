@@ -37,6 +37,18 @@ BRANCH_ARROW = re.compile(r"\s*(?:→|->|=>)\s*")
 _LISTS = ("bullet_list", "ordered_list")
 
 
+def _number_tables(nodes: list[SyntaxTreeNode]) -> None:
+    """Each top-level table marked with its place among the section's `tables`
+    (`<table class="kb-table-0">`), so a page can show live data in its place (the
+    contacts directory for an Emergency Contacts table) by that mark alone."""
+    tables = [node for node in nodes if node.type == "table"]
+    for index, node in enumerate(tables):
+        node.nester_tokens.opening.attrSet("class", f"{TABLE_MARK}{index}")
+
+
+TABLE_MARK = "kb-table-"
+
+
 def is_internal(href: str) -> bool:
     return bool(href) and not _EXTERNAL.match(href)
 
@@ -87,6 +99,7 @@ class SectionReader:
         self._links_and_headings(tokens, facts, first_line)
         nodes = SyntaxTreeNode(tokens).children
         _mark_branch_lists(nodes)
+        _number_tables(nodes)
         html = render_tokens(tokens, self.env)
         self._blocks(nodes, facts)
         facts.nodes = nodes

@@ -4,6 +4,11 @@ A diagnosis is a list of visits. Each visit names a node and, once left, the ans
 left it: given by a person, or picked by a live check's result. Check steps run on
 arrival and move on by themselves; a check that cannot decide (not configured, or an
 error the tree has no branch for) waits for a person to answer in its place.
+
+A "resolved" end is only a claim until a person confirms it: a passing check says
+nothing about what users see, and "after fixing it the API is ready" is worth asking
+again. Confirmed, the diagnosis is resolved; "still broken" goes on to the next step
+nobody has tried yet, or to escalation when none is left. No end is a dead end.
 """
 
 from __future__ import annotations
@@ -16,6 +21,9 @@ from kb.checks.runner import ERROR, FAIL, PASS, ProbeResult
 from kb.content.model import END_ESCALATE, END_RESOLVED, ENDS, Branch, Node, Tree
 
 ACTIVE, RESOLVED, ESCALATED = "active", "resolved", "escalated"
+UNCONFIRMED = "unconfirmed"  # at a "resolved" end nobody has confirmed yet
+FIXED, NOT_FIXED = "Yes, it's fixed", "No, still broken"
+REMARK_LIMIT = 500
 ProbeRunner = Callable[[list[str]], dict[str, ProbeResult]]
 
 
@@ -32,6 +40,7 @@ class Visit:
     by: str | None = None  # "check" or "person"
     note: str = ""  # on an end: what resolved it, or who to escalate to
     left_at: str | None = None
+    remark: str = ""  # what the person said they did, in their words
 
     def to_dict(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
@@ -53,7 +62,9 @@ class Walk:
     @property
     def status(self) -> str:
         node = self.current.node
-        return RESOLVED if node == END_RESOLVED else ESCALATED if node == END_ESCALATE else ACTIVE
+        if node == END_RESOLVED:
+            return RESOLVED if self.current.choice == FIXED else UNCONFIRMED
+        return ESCALATED if node == END_ESCALATE else ACTIVE
 
     @property
     def node(self) -> Node | None:
@@ -87,11 +98,14 @@ def _enter(walk: Walk, target: str, note: str) -> None:
     walk.visits.append(Visit(node=target, note=note if target in ENDS else ""))
 
 
-def _leave(walk: Walk, branch: Branch, by: str) -> None:
-    visit = walk.current
+def _answered(visit: Visit, branch: Branch, by: str) -> None:
     visit.choice = branch.label
     visit.by = by
     visit.left_at = now()
+
+
+def _leave(walk: Walk, branch: Branch, by: str) -> None:
+    _answered(walk.current, branch, by)
     _enter(walk, branch.target, branch.note)
 
 
@@ -115,8 +129,29 @@ def start(tree: Tree, run: ProbeRunner) -> Walk:
     return walk
 
 
+def next_untried(walk: Walk) -> str | None:
+    """The first step after the one that led here that nobody has visited, wrapping round
+    to the steps before it; None when every step has been tried."""
+    ids = [node.id for node in walk.tree.nodes]
+    tried = {visit.node for visit in walk.visits}
+    came_from = walk.visits[-2].node if len(walk.visits) > 1 else ""
+    start = ids.index(came_from) + 1 if came_from in ids else 0
+    return next((i for i in ids[start:] + ids[:start] if i not in tried), None)
+
+
+def confirmations(walk: Walk) -> list[Branch]:
+    """The answers at an unconfirmed "resolved" end: it is fixed, or go on."""
+    onwards = next_untried(walk) or END_ESCALATE
+    return [
+        Branch(FIXED, END_RESOLVED, note=walk.current.note),
+        Branch(NOT_FIXED, onwards),
+    ]
+
+
 def options(walk: Walk) -> list[Branch]:
     """What a person can answer at the current step."""
+    if walk.status == UNCONFIRMED:
+        return confirmations(walk)
     node = walk.node
     if node is None:
         return []
@@ -125,8 +160,9 @@ def options(walk: Walk) -> list[Branch]:
     return node.branches
 
 
-def answer(walk: Walk, choice: int | str, run: ProbeRunner) -> Branch:
-    """Take the branch a person chose (by position or label), then run what follows."""
+def answer(walk: Walk, choice: int | str, run: ProbeRunner, remark: str = "") -> Branch:
+    """Take the branch a person chose (by position or label), then run what follows.
+    `remark` is what they add in their own words (what they did), kept on the step."""
     branches = options(walk)
     if isinstance(choice, int) or (isinstance(choice, str) and choice.isdigit()):
         index = int(choice)
@@ -135,18 +171,24 @@ def answer(walk: Walk, choice: int | str, run: ProbeRunner) -> Branch:
         branch = next((b for b in branches if b.label.lower() == str(choice).strip().lower()), None)
     if branch is None:
         raise ValueError(f"no such answer here: {choice!r}")
+    walk.current.remark = " ".join(remark.split())[:REMARK_LIMIT]
+    if walk.status == UNCONFIRMED and branch.target == END_RESOLVED:
+        _answered(walk.current, branch, "person")  # the end stays, now confirmed
+        return branch
     _leave(walk, branch, "person")
     settle(walk, run)
     return branch
 
 
 def back(walk: Walk) -> bool:
-    """Undo the last answer a person gave (and the automatic steps after it)."""
-    for index in range(len(walk.visits) - 2, -1, -1):
+    """Undo the last answer a person gave (and the automatic steps after it); a
+    confirmation at a "resolved" end is an answer too."""
+    for index in range(len(walk.visits) - 1, -1, -1):
         if walk.visits[index].by == "person":
             del walk.visits[index + 1 :]
             visit = walk.visits[index]
             visit.choice = visit.by = visit.left_at = None
+            visit.remark = ""
             return True
     return False
 

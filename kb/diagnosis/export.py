@@ -1,11 +1,23 @@
-"""A diagnosis as a Markdown incident timeline, ready to paste into a postmortem."""
+"""A diagnosis as an incident timeline: Markdown for a postmortem, plain text for chat.
+
+Both read the same entries (`entries`), so the two never tell different stories.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from kb.content.model import END_ESCALATE, END_RESOLVED
-from kb.diagnosis.engine import Walk
+from kb.diagnosis.engine import FIXED, RESOLVED, UNCONFIRMED, Walk
+
+STATUS_WORDS = {
+    "active": "in progress",
+    RESOLVED: "resolved",
+    UNCONFIRMED: "looks fixed, not confirmed yet",
+    "escalated": "escalated",
+}
+CHAT_STEP_LIMIT = 160  # a step's text in a chat message: enough to recognise it
 
 
 def code(value: str) -> str:
@@ -59,6 +71,65 @@ def field_lines(values: dict[str, str]) -> list[str]:
     return [f"- Filled in: {', '.join(filled)}"] if filled else []
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One visit of the walk as the timeline tells it."""
+
+    at: str
+    end: bool  # an end of the guide (told in bold) rather than a step
+    label: str  # "Step 3", "Resolved", "Escalated"…
+    text: str  # the step's text, or the end's note ("to Railway" for an escalation)
+    check: dict | None
+    left_at: str | None
+    who: str  # "the check" or "the responder", when the visit was answered
+    choice: str
+    remark: str
+
+
+def _end_label(visit) -> str:
+    if visit.node == END_ESCALATE:
+        return "Escalated"
+    return {FIXED: "Resolved", None: "Looks fixed, not confirmed yet"}.get(
+        visit.choice, "Looked fixed"
+    )
+
+
+def entries(walk: Walk) -> list[Entry]:
+    found = []
+    for visit in walk.visits:
+        end = visit.node in (END_RESOLVED, END_ESCALATE)
+        if end:
+            label = _end_label(visit)
+            joiner = "to " if visit.node == END_ESCALATE else ""
+            text = joiner + visit.note if visit.note else ""
+        else:
+            node = walk.tree.node(visit.node)
+            label = f"Step {visit.node.removeprefix('step-')}"
+            text = node.text if node else visit.node
+        who = "the check" if visit.by == "check" else "the responder"
+        found.append(
+            Entry(
+                visit.at,
+                end,
+                label,
+                text,
+                visit.check,
+                visit.left_at,
+                who,
+                visit.choice or "",
+                visit.remark,
+            )
+        )
+    return found
+
+
+def _headline(walk: Walk, link: str) -> list[str]:
+    status = STATUS_WORDS[walk.status] + (f" ({walk.current.note})" if walk.current.note else "")
+    return [f"Status: {status}", f"Started: {_time(walk.visits[0].at)}", f"Link: {link}"] + (
+        [f"Symptoms: {walk.tree.symptoms}"] if walk.tree.symptoms else []
+    )
+
+
 def timeline_markdown(
     record,
     walk: Walk,
@@ -68,52 +139,69 @@ def timeline_markdown(
     alert=None,
     values: dict[str, str] | None = None,
 ) -> str:
-    status = {"active": "in progress", "resolved": "resolved", "escalated": "escalated"}[
-        walk.status
-    ]
-    lines = [
-        f"# Diagnosis: {walk.tree.title}",
-        "",
-        f"- Status: {status}" + (f" ({walk.current.note})" if walk.current.note else ""),
-        f"- Started: {_time(walk.visits[0].at)}",
-        f"- Link: {link}",
-    ]
-    if walk.tree.symptoms:
-        lines.append(f"- Symptoms: {walk.tree.symptoms}")
+    lines = [f"# Diagnosis: {walk.tree.title}", ""]
+    lines += [f"- {line}" for line in _headline(walk, link)]
     lines += alert_lines(alert) + field_lines(values or {})
     if record.confirmed is not None:
         lines.append(
             f"- Fixed, as confirmed by the responder: {'yes' if record.confirmed else 'no'}"
         )
     lines += ["", "## Timeline", ""]
-    for visit in walk.visits:
-        if visit.node == END_RESOLVED:
+    for entry in entries(walk):
+        if entry.end:
+            joiner = " " if entry.text.startswith("to ") else ": "
             lines.append(
-                f"- {_time(visit.at)} — **Resolved**" + (f": {visit.note}" if visit.note else "")
+                f"- {_time(entry.at)} — **{entry.label}**"
+                + (joiner + entry.text if entry.text else "")
             )
-            continue
-        if visit.node == END_ESCALATE:
-            lines.append(
-                f"- {_time(visit.at)} — **Escalated**" + (f" to {visit.note}" if visit.note else "")
-            )
-            continue
-        node = walk.tree.node(visit.node)
-        number = visit.node.removeprefix("step-")
-        text = node.text if node else visit.node
-        lines.append(f"- {_time(visit.at)} — Step {number}: {text}")
-        if visit.check:
-            check = visit.check
-            title = titles.get(check["id"], check["id"])
-            lines.append(
-                f"  - Live check {code(check['id'])} ({plain(title)}): "
-                f"**{plain(check['outcome'])}**, {check['ms']} ms"
-            )
-            for condition in check.get("conditions", []):
-                mark = "✓" if condition["success"] else "✗"
-                lines.append(f"    - {mark} {code(condition['shown'])}")
-            if not check.get("conditions"):
-                lines.append(f"    - {code(check.get('detail', ''))}")
-        if visit.choice:
-            who = "the check" if visit.by == "check" else "the responder"
-            lines.append(f"  - {_time(visit.left_at)} — {who} chose: {visit.choice}")
+        else:
+            lines.append(f"- {_time(entry.at)} — {entry.label}: {entry.text}")
+        if entry.check:
+            lines += _check_markdown(entry.check, titles)
+        if entry.choice:
+            lines.append(f"  - {_time(entry.left_at)} — {entry.who} chose: {entry.choice}")
+        if entry.remark:
+            lines.append(f"  - the responder noted: {plain(entry.remark)}")
+    return "\n".join(lines) + "\n"
+
+
+def _check_markdown(check: dict, titles: dict[str, str]) -> list[str]:
+    title = titles.get(check["id"], check["id"])
+    lines = [
+        f"  - Live check {code(check['id'])} ({plain(title)}): "
+        f"**{plain(check['outcome'])}**, {check['ms']} ms"
+    ]
+    for condition in check.get("conditions", []):
+        mark = "✓" if condition["success"] else "✗"
+        lines.append(f"    - {mark} {code(condition['shown'])}")
+    if not check.get("conditions"):
+        lines.append(f"    - {code(check.get('detail', ''))}")
+    return lines
+
+
+def _short(text: str, limit: int = CHAT_STEP_LIMIT) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def _check_text(check: dict) -> str:
+    failed = [c["shown"] for c in check.get("conditions", []) if not c["success"]]
+    detail = "; ".join(failed) or check.get("detail", "")
+    return f"check {check['id']}: {check['outcome'].upper()}" + (f" ({detail})" if detail else "")
+
+
+def timeline_text(record, walk: Walk, link: str) -> str:
+    """The timeline as plain text to paste into the incident channel: no Markdown, one
+    line per event, times of day only (the start says the date)."""
+    lines = [f"Incident: {walk.tree.title}", *_headline(walk, link), ""]
+    for entry in entries(walk):
+        clock = _time(entry.at)[11:19]
+        joiner = " " if entry.end and entry.text.startswith("to ") else ": "
+        lines.append(f"{clock} {entry.label}" + (joiner + _short(entry.text) if entry.text else ""))
+        if entry.check:
+            lines.append(f"         {_check_text(entry.check)}")
+        if entry.choice:
+            lines.append(f"         → {entry.choice} ({entry.who})")
+        if entry.remark:
+            lines.append(f"         noted: {entry.remark}")
     return "\n".join(lines) + "\n"

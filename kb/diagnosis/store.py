@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from sqlalchemy import JSON, Column, case, func, update
 from sqlmodel import Field, Session, SQLModel, select
 
-from kb.content.model import Tree
-from kb.diagnosis.engine import Visit, Walk
+from kb.content.model import END_RESOLVED, Tree
+from kb.diagnosis.engine import FIXED, RESOLVED, Visit, Walk
 
 
 class Conflict(Exception):
@@ -56,12 +56,15 @@ def create(session: Session, walk: Walk) -> Diagnosis:
 
 
 def walk_of(record: Diagnosis, tree: Tree) -> Walk:
-    return Walk(tree=tree, visits=[Visit.from_dict(v) for v in record.visits])
+    walk = Walk(tree=tree, visits=[Visit.from_dict(v) for v in record.visits])
+    end = walk.current
+    if record.confirmed and end.node == END_RESOLVED and end.choice is None:
+        # Saved before confirming was a step of the walk: the confirmation is the record's.
+        end.choice, end.by = FIXED, "person"
+    return walk
 
 
-def save(
-    session: Session, record: Diagnosis, walk: Walk, *, confirmed: bool | None = None
-) -> Diagnosis:
+def save(session: Session, record: Diagnosis, walk: Walk) -> Diagnosis:
     """Write the walk if nobody else wrote since `record.version` was read."""
     values = {
         "visits": [v.to_dict() for v in walk.visits],
@@ -69,7 +72,7 @@ def save(
         "end_note": walk.current.note,
         "version": record.version + 1,
         "updated_at": datetime.now(UTC),
-        "confirmed": confirmed if walk.status == "resolved" else None,
+        "confirmed": True if walk.status == RESOLVED else None,
     }
     result = session.exec(
         update(Diagnosis)

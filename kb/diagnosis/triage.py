@@ -125,15 +125,18 @@ def search_words(probe: str, title: str) -> str:
     return words or re.sub(r"\(.*?\)", "", title).strip()
 
 
+def probe_entry(result: ProbeResult, titles: dict[str, str]) -> dict:
+    """One check's result as a run stores and shows it."""
+    return {**result.to_dict(), "title": titles.get(result.probe, result.probe)}
+
+
 def report(results: dict[str, ProbeResult], trees: list[Tree], titles: dict[str, str]) -> dict:
     """Everything a triage run found, as plain data to store, show and serve as JSON."""
     suggestions = suggest(trees, results, titles)
     left = uncovered(trees, results)
     return {
         "summary": summary(results, suggestions, left),
-        "probes": [
-            {**r.to_dict(), "title": titles.get(r.probe, r.probe)} for r in results.values()
-        ],
+        "probes": [probe_entry(r, titles) for r in results.values()],
         "suggestions": [
             {
                 "tree": s.tree.id,

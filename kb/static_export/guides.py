@@ -11,7 +11,7 @@ from markupsafe import Markup
 from kb.content.model import END_ESCALATE, END_RESOLVED, ENDS, Node, Tree
 from kb.diagnosis.diagram import render_svg
 from kb.diagnosis.engine import label_for
-from kb.diagnosis.escalation import escalation
+from kb.diagnosis.escalation import escalation, guide_text
 from kb.static_export.checks import condition_words, curl_command
 from kb.static_export.paths import guide_path
 from kb.static_export.site import Site
@@ -117,7 +117,10 @@ def write_guide(site: Site, tree: Tree) -> None:
             **shared,
         )
     for (target, note), page in ends.items():
-        contacts = escalation(site.snapshot.contacts, note) if target == END_ESCALATE else []
+        contacts = []
+        if target == END_ESCALATE:
+            text = guide_text(tree, site.library.article(tree.article))
+            contacts = [reach.contact for reach in escalation(site.snapshot.contacts, note, text)]
         site.page(
             guide_path(tree.id, page),
             "export/end.html",

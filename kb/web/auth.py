@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import wraps
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from flask import (
     Blueprint,
@@ -28,6 +28,7 @@ from flask.sessions import SecureCookieSessionInterface
 
 from kb.auth.model import User
 from kb.auth.service import authenticate, end_sessions, user_for_token
+from kb.content.fields import is_secret
 from kb.db import get_session
 from kb.ratelimit import SharedRateLimiter, shared_counter
 from kb.web.routing import has_bearer, is_api
@@ -93,15 +94,24 @@ def alert_sender_required(view):
     return wrapped
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None, default: str | None = None) -> str:
     """Only a path on this site; no scheme, host, backslash or control character (a CR/LF
-    in a Location header is a response-splitting attempt)."""
+    in a Location header is a response-splitting attempt). Anything else: `default`."""
     target = target or ""
     parts = urlsplit(target)
     unsafe = any(ord(ch) < 32 or ch in "\\\x7f" for ch in target)
     if unsafe or parts.scheme or parts.netloc or not target.startswith("/"):
-        return url_for("pages.home")
+        return default or url_for("pages.home")
     return target
+
+
+def here() -> str | None:
+    """The page being read, for "Log in" to come back to (none from the login page)."""
+    if request.method != "GET" or request.endpoint in ("auth.login", None):
+        return None
+    # A link may carry fill-in values; one whose name looks secret is never echoed back.
+    kept = [(k, v) for k, v in request.args.items(multi=True) if not is_secret(k)]
+    return request.path + ("?" + urlencode(kept) if kept else "")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -121,7 +131,7 @@ def login():
                 session["user_id"] = user.id
                 session["epoch"] = user.session_epoch
                 session.permanent = True
-                return redirect(_safe_next(request.args.get("next")))
+                return redirect(safe_next(request.args.get("next")))
             # One message for every failure: unknown user, wrong password, locked account.
             error = "Invalid username or password."
         return render_template("login.html", error=error, username=username), 401
@@ -151,7 +161,7 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def user_in_templates():
-        return {"current_user": current_user()}
+        return {"current_user": current_user(), "here": here}
 
     @app.before_request
     def private_unless_public():

@@ -22,7 +22,7 @@ from kb.contacts.transfer import parse_csv, to_csv, to_vcard
 from kb.contacts.validation import FIELDS, Invalid, read_changes, read_contact
 from kb.db import get_session
 from kb.search.setup import refresh_contacts
-from kb.web.auth import current_user, editor_required
+from kb.web.auth import current_user, editor_required, safe_next
 
 bp = Blueprint("contacts", __name__)
 
@@ -104,14 +104,15 @@ def directory():
             if query in " ".join(filter(None, [c.role, c.name, c.email, c.notes, c.group])).lower()
         ]
     rows = [(c, service.status(c, _stale_days())) for c in contacts]
-    groups = [(GROUP_TITLES[g], [(c, s) for c, s in rows if c.group == g]) for g in GROUPS]
+    groups = [(g, GROUP_TITLES[g], [(c, s) for c, s in rows if c.group == g]) for g in GROUPS]
     return render_template(
         "contacts/list.html",
-        groups=[(title, items) for title, items in groups if items],
+        groups=[(key, title, items) for key, title, items in groups if items],
         incomplete=sum(1 for _, s in rows if not s.complete),
         stale=sum(1 for _, s in rows if s.stale),
         query=request.args.get("q", ""),
         stale_days=_stale_days(),
+        deleted=service.deleted(session=get_session()),
     )
 
 
@@ -125,9 +126,18 @@ def _form_page(contact: Contact | None, values: dict, errors: dict, status: int 
             groups=GROUPS,
             titles=GROUP_TITLES,
             fields=FIELDS,
+            next=request.values.get("next", ""),
         ),
         status,
     )
+
+
+def _back(contact_id: int | None = None):
+    """Back where the editor came from (`next`: a path on this site only), else the
+    directory; at the contact's card either way."""
+    anchor = f"#contact-{contact_id}" if contact_id else ""
+    target = safe_next(request.values.get("next"), url_for("contacts.directory"))
+    return redirect(target + ("" if "#" in target else anchor), code=303)
 
 
 @bp.route("/contacts/new", methods=["GET", "POST"])
@@ -171,7 +181,7 @@ def edit(contact_id: int):
         ), 409
     changed()
     flash(f"Saved {updated.role}.")
-    return redirect(url_for("contacts.directory") + f"#contact-{updated.id}", code=303)
+    return _back(updated.id)
 
 
 @bp.post("/contacts/<int:contact_id>/verify")
@@ -185,13 +195,17 @@ def verify(contact_id: int):
     except service.StaleVersion as stale:
         return render_template("contacts/conflict.html", mine=None, current=stale.current), 409
     flash(f"Marked {contact.role} as checked today.")
-    return redirect(url_for("contacts.directory") + f"#contact-{contact_id}", code=303)
+    return _back(contact_id)
 
 
-@bp.post("/contacts/<int:contact_id>/delete")
+@bp.route("/contacts/<int:contact_id>/delete", methods=["GET", "POST"])
 @editor_required
 def remove(contact_id: int):
+    """Asks first (a page, so it works without JavaScript); deletes only when confirmed."""
     contact = contact_or_404(contact_id)
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        state = service.status(contact, _stale_days())
+        return render_template("contacts/delete.html", contact=contact, state=state)
     try:
         service.delete_contact(
             session=get_session(), contact=contact, version=_version() or -1, by=who()
@@ -199,8 +213,10 @@ def remove(contact_id: int):
     except service.StaleVersion as stale:
         return render_template("contacts/conflict.html", mine=None, current=stale.current), 409
     changed()
-    flash(f"Deleted {contact.role}. Its history keeps the last values.")
-    return redirect(url_for("contacts.directory"), code=303)
+    flash(
+        f"Deleted {contact.role}. Restore it from “Recently deleted” below if that was a mistake."
+    )
+    return redirect(url_for("contacts.directory") + "#recently-deleted", code=303)
 
 
 @bp.get("/contacts/<int:contact_id>/history")
@@ -214,25 +230,64 @@ def history_page(contact_id: int):
     )
 
 
-@bp.post("/contacts/<int:contact_id>/restore/<int:change_id>")
+def _change_or_404(contact_id: int, change_id: int) -> ContactChange:
+    change = get_session().get(ContactChange, change_id)
+    if change is None or change.contact_id != contact_id or service.restorable(change) is None:
+        abort(404)
+    return change
+
+
+def _preview(contact: Contact | None, change: ContactChange) -> list[dict]:
+    """Field by field: what it says now, what restoring brings back, and whether that is
+    ticked to begin with: not when it would empty a field someone has filled since."""
+    then = service.restorable(change) or {}
+    rows = []
+    for spec in FIELDS:
+        now = getattr(contact, spec.name) if contact else None
+        old = then.get(spec.name)
+        if contact is not None and now == old:
+            continue
+        erases = old in (None, "") and now not in (None, "")
+        rows.append(
+            {"name": spec.name, "label": spec.label, "now": now, "then": old, "erases": erases}
+        )
+    return rows
+
+
+@bp.route("/contacts/<int:contact_id>/restore/<int:change_id>", methods=["GET", "POST"])
 @editor_required
 def restore(contact_id: int, change_id: int):
-    contact = contact_or_404(contact_id)
-    change = get_session().get(ContactChange, change_id) or abort(404)
+    """A preview of what restoring changes, each field to tick; then the restore."""
+    change = _change_or_404(contact_id, change_id)
+    contact = get_session().get(Contact, contact_id)
+    rows = _preview(contact, change)
+    if request.method == "GET":
+        return render_template("contacts/restore.html", contact=contact, change=change, rows=rows)
     try:
-        service.restore_contact(
-            session=get_session(),
-            contact=contact,
-            change=change,
-            version=_version() or -1,
-            by=who(),
-        )
-    except Invalid:
-        abort(400)
+        if contact is None:
+            service.undelete_contact(session=get_session(), change=change, by=who())
+        else:
+            chosen = [r["name"] for r in rows if r["name"] in request.form.getlist("field")]
+            if not chosen:
+                flash("Nothing ticked, so nothing was restored.")
+                return redirect(url_for("contacts.history_page", contact_id=contact_id), code=303)
+            service.restore_contact(
+                session=get_session(),
+                contact=contact,
+                change=change,
+                version=_version() or -1,
+                by=who(),
+                fields=chosen,
+            )
+    except Invalid as invalid:
+        message = "; ".join(f"{k}: {v}" for k, v in invalid.errors.items())
+        return render_template(
+            "error.html", status=400, title="Cannot restore", message=message
+        ), 400
     except service.StaleVersion as stale:
         return render_template("contacts/conflict.html", mine=None, current=stale.current), 409
     changed()
-    flash("Restored the earlier values.")
+    flash("Restored the earlier values." if contact else "Restored the contact.")
     return redirect(url_for("contacts.history_page", contact_id=contact_id), code=303)
 
 

@@ -3,6 +3,7 @@ kb.web.api.diagnoses, which shares the helpers here)."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from flask import (
@@ -10,11 +11,13 @@ from flask import (
     Response,
     abort,
     current_app,
+    get_template_attribute,
     jsonify,
     make_response,
     redirect,
     render_template,
     request,
+    stream_with_context,
     url_for,
 )
 from markupsafe import Markup
@@ -23,14 +26,14 @@ from kb.alerts import store as alert_store
 from kb.checks.service import get_probes, probe_limit
 from kb.contacts.service import list_contacts
 from kb.content import fields
-from kb.content.model import END_ESCALATE, ENDS
+from kb.content.model import END_ESCALATE, ENDS, Tree
 from kb.content.parser import article_url
 from kb.content_store import get_library
 from kb.db import get_session
 from kb.diagnosis import engine, store, triage, triage_store, values
 from kb.diagnosis.diagram import render_svg
-from kb.diagnosis.escalation import escalation
-from kb.diagnosis.export import timeline_markdown
+from kb.diagnosis.escalation import escalation, guide_text
+from kb.diagnosis.export import timeline_markdown, timeline_text
 from kb.search.setup import get_search
 from kb.web.api.public import alert_public, contact_public
 from kb.web.routing import is_api, wants_json
@@ -84,24 +87,57 @@ def record_or_404(diagnosis_id: str) -> store.Diagnosis:
     return record
 
 
+@bp.app_template_global()
+def runs_check(tree: Tree | str, node_id: str | None = None) -> str:
+    """What to say while going to a step (the guide's first, by default) runs its live
+    check, so a slow target is a visible wait and not a page that seems stuck; "" when
+    the step runs no check."""
+    found = get_library().trees.get(tree) if isinstance(tree, str) else tree
+    node = found.node(node_id or found.start) if found and found.nodes else None
+    if node is None or node.kind != "check":
+        return ""
+    probe = get_probes().catalog.probes.get(node.check or "")
+    if probe is None:
+        return ""
+    return f"Running the live check “{probe.title}”; it gives up after {probe.timeout:g} s…"
+
+
+@bp.app_template_global("check_titles")
 def _titles() -> dict[str, str]:
     return {name: probe.title for name, probe in get_probes().catalog.probes.items()}
+
+
+def _reach(walk: engine.Walk) -> list[dict]:
+    """Whom to call at an escalation end, each with why they are on the list."""
+    if walk.current.node != END_ESCALATE:
+        return []
+    directory = list_contacts(session=get_session())
+    article = get_library().article(walk.tree.article)
+    found = escalation(directory, walk.current.note, guide_text(walk.tree, article))
+    return [{**contact_public(r.contact).model_dump(mode="json"), "why": r.why} for r in found]
+
+
+def _options(walk: engine.Walk) -> list[dict]:
+    node = walk.node
+    by_check = node is not None and node.kind == "check"
+    return [
+        {"index": index, "label": engine.label_for(b) if by_check else b.label, "target": b.target}
+        for index, b in enumerate(engine.options(walk))
+    ]
 
 
 def step_state(walk: engine.Walk) -> dict:
     """The current step as data, for the API and the page alike."""
     visit = walk.current
     if visit.node in ENDS:
-        directory = list_contacts(session=get_session()) if visit.node == END_ESCALATE else []
-        contacts = escalation(directory, visit.note) if directory else []
         return {
             "id": visit.node,
             "kind": "end",
             "note": visit.note,
-            "contacts": [contact_public(c).model_dump(mode="json") for c in contacts],
+            "contacts": _reach(walk),
+            "options": _options(walk),  # at an unconfirmed "resolved": fixed, or go on
         }
     node = walk.node
-    options = engine.options(walk)
     return {
         "id": node.id,
         "kind": node.kind,
@@ -110,14 +146,7 @@ def step_state(walk: engine.Walk) -> dict:
         "check": node.check,
         "result": visit.check,
         "waiting": walk.waiting_check(),
-        "options": [
-            {
-                "index": index,
-                "label": engine.label_for(b) if node.kind == "check" else b.label,
-                "target": b.target,
-            }
-            for index, b in enumerate(options)
-        ],
+        "options": _options(walk),
     }
 
 
@@ -215,6 +244,9 @@ def _diagnosis_page(record: store.Diagnosis, typed: dict[str, str] | None = None
         titles=_titles(),
         conflict=request.args.get("conflict") == "1",
         article_url=article_url(walk.tree.article),
+        summary=timeline_text(record, walk, _share_link(record)),
+        fixed=engine.FIXED,
+        share_link=_share_link(record),
     )
 
 
@@ -235,6 +267,13 @@ def fields_page(diagnosis_id: str):
     return response
 
 
+def _share_link(record: store.Diagnosis) -> str:
+    """Absolute only from KB_BASE_URL: the Host header is whatever the client sent (the
+    page's script completes a bare path with the browser's own address)."""
+    path = url_for("diagnose.diagnosis_page", diagnosis_id=record.id)
+    return (current_app.config.get("KB_BASE_URL") or "") + path
+
+
 INVALID = object()
 
 
@@ -250,11 +289,11 @@ def apply_change(diagnosis_id: str, change):
         return None
     walk = walk_of(record)
     try:
-        confirmed = change(walk, record)
+        change(walk, record)
     except ValueError:
         return INVALID
     try:
-        return store.save(get_session(), record, walk, confirmed=confirmed), walk
+        return store.save(get_session(), record, walk), walk
     except store.Conflict:
         return None
 
@@ -265,8 +304,8 @@ def answer_page(diagnosis_id: str):
         return limited
 
     def change(walk, record):
-        engine.answer(walk, request.form.get("choice", ""), get_probes().run)
-        return record.confirmed
+        choice, remark = request.form.get("choice", ""), request.form.get("remark", "")
+        engine.answer(walk, choice, get_probes().run, remark=remark)
 
     done = apply_change(diagnosis_id, change)
     if done is INVALID:
@@ -279,20 +318,6 @@ def back_page(diagnosis_id: str):
     def change(walk, record):
         if not engine.back(walk):
             raise ValueError("nothing to undo")
-        return None
-
-    done = apply_change(diagnosis_id, change)
-    return _back_to(diagnosis_id, conflict=done is None)
-
-
-@bp.post("/d/<diagnosis_id>/confirm")
-def confirm_page(diagnosis_id: str):
-    fixed = request.form.get("fixed") == "yes"
-
-    def change(walk, record):
-        if walk.status != engine.RESOLVED:
-            raise ValueError("only a resolved diagnosis can be confirmed")
-        return fixed
 
     done = apply_change(diagnosis_id, change)
     return _back_to(diagnosis_id, conflict=done is None)
@@ -339,6 +364,10 @@ def run_triage() -> triage_store.TriageRun | None:
     results = get_probes().try_run_all()
     if results is None:
         return None
+    return _store_triage(results)
+
+
+def _store_triage(results: dict) -> triage_store.TriageRun:
     data = triage.report(results, list(get_library().trees.values()), _titles())
     for entry in data["uncovered"]:
         entry["search"] = _search_hits(entry["query"])
@@ -371,3 +400,32 @@ def triage_run_page(run_id: str):
     if record is None:
         abort(404)
     return render_template("triage.html", run=record, report=record.report)
+
+
+@bp.post("/triage/stream")
+def triage_stream():
+    """The same run as `POST /triage`, told as it happens for the page's script: one JSON
+    line per check as it returns (its row, rendered as the run page renders it), then
+    the stored run's address. Refusals (rate limit, busy) are the page's own."""
+    if limited := rate_limited():
+        return limited
+    names = list(get_probes().catalog.probes)
+    feed = get_probes().stream(names)
+    if feed is None:
+        return render_template("triage.html", run=None, busy=TRIAGE_BUSY), 503
+    row = get_template_attribute("triage_checks.html", "check_row")
+    titles = _titles()
+
+    def lines():
+        results = {}
+        for name, result in feed:
+            results[name] = result
+            html = str(row(triage.probe_entry(result, titles)))
+            yield json.dumps({"check": name, "html": html}) + "\n"
+        record = _store_triage({name: results[name] for name in names})
+        yield json.dumps({"done": url_for("diagnose.triage_run_page", run_id=record.id)}) + "\n"
+
+    response = Response(stream_with_context(lines()), mimetype="application/x-ndjson")
+    response.headers["X-Accel-Buffering"] = "no"  # a proxy in front must not hold it back
+    response.headers["Cache-Control"] = "no-store"
+    return response

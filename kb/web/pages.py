@@ -11,6 +11,7 @@ from kb.content.parser import article_url
 from kb.content_store import get_library
 from kb.db import get_session
 from kb.search.log import record_open
+from kb.web.directory_tables import with_live_directory
 from kb.web.search import read_open_token
 
 bp = Blueprint("pages", __name__)
@@ -41,7 +42,7 @@ def article(slug: str):
     if request.method == "GET":
         _note_opened_from_search(found.slug)
     previous, following = library.neighbours(found)
-    body = library.whole_html(found)
+    body = library.whole_html(found, with_live_directory)
     page_fields = fields.fields_in(body)
     typed = _typed_values(page_fields)
     response = make_response(

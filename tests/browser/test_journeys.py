@@ -78,7 +78,7 @@ def test_search_diagnose_with_the_database_down_and_escalate(page, base, simulat
         page.get_by_role("button", name="It is right").click()
         page.get_by_role("button", name="Still not ready").click()
         expect(page.locator("h2.end.escalate")).to_be_visible()
-        first_contact = page.locator("ol.contacts li").first
+        first_contact = page.locator("ol.reach-list > li").first
         expect(first_contact).to_contain_text("On-Call")
         expect(first_contact).to_contain_text("oncall@courier.example")
         expect(page.locator(".tree-diagram .end.escalate.current")).to_have_count(1)
@@ -92,7 +92,7 @@ def test_check_everything_from_the_home_page(page, base, simulator_process):
         page.goto(base + "/")
         page.get_by_role("button", name="Check everything").first.click()
         expect(page.locator(".suggestions li").first).to_contain_text("Memory Running Out")
-        expect(page.locator(".check-list")).to_contain_text("used_percent (92.4) < 85")
+        expect(page.locator(".run-results .check-list")).to_contain_text("used_percent (92.4) < 85")
     finally:
         simulator_process.mode("healthy")
 

@@ -63,6 +63,12 @@ class OptionPublic(BaseModel):
     target: str
 
 
+class EscalationContact(ContactPublic):
+    """Someone to call at an escalation, and why they are on the list."""
+
+    why: str = ""
+
+
 class StepPublic(BaseModel):
     """The current step; an end (resolved, escalate) carries a note and, for an
     escalation, the people to call in order."""
@@ -78,7 +84,7 @@ class StepPublic(BaseModel):
     waiting: Any = None
     options: list[OptionPublic] = []
     note: str | None = None
-    contacts: list[ContactPublic] = []
+    contacts: list[EscalationContact] = []
 
 
 class AlertPublic(BaseModel):
@@ -102,7 +108,7 @@ class DiagnosisPublic(BaseModel):
     url: str
     tree: str
     title: str
-    status: Literal["active", "resolved", "escalated"]
+    status: Literal["active", "unconfirmed", "resolved", "escalated"]
     version: int
     confirmed: bool | None
     step: StepPublic

@@ -173,10 +173,150 @@
     });
   }
 
+
+  // ---- Responder flow (issue 10, part A): waiting states, live triage, incident summary ----
+
+  // A form that runs live checks says so while it waits, with the seconds counting, so a
+  // slow target reads as a wait and not as a page that died. The server decides the words.
+  function showBusy(form) {
+    form.addEventListener("submit", function (event) {
+      var by = event.submitter;
+      var message = (by && by.getAttribute("data-busy")) || form.getAttribute("data-busy");
+      if (!message) return;
+      if (form.classList.contains("busy")) { event.preventDefault(); return; }
+      form.classList.add("busy");
+      form.setAttribute("aria-busy", "true");
+      var note = document.createElement("p");
+      note.className = "busy-note";
+      note.setAttribute("role", "status");
+      form.appendChild(note);
+      var started = Date.now();
+      function tick() { note.textContent = message + " " + Math.floor((Date.now() - started) / 1000) + " s"; }
+      tick();
+      setInterval(tick, 500);
+      // Disabled after the browser has read the form, so the pressed button still counts.
+      setTimeout(function () {
+        form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+      }, 0);
+    });
+  }
+
+  // "Check everything" streams: one line per check as it returns, then the run's address.
+  // Anything unexpected (an old browser, a refusal, a dropped connection) falls back to
+  // posting the form, which answers with the whole page as it does without JavaScript.
+  function streamTriage(form) {
+    var live = form.parentNode.querySelector(".live-run");
+    if (!live || !window.fetch || !window.TextDecoder || !window.ReadableStream) return;
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (form.classList.contains("busy")) return;
+      form.classList.add("busy");
+      form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+      var earlier = document.querySelector(".run-results");
+      if (earlier) earlier.hidden = true;
+      live.hidden = false;
+      var started = Date.now();
+      function tick() {
+        var seconds = Math.floor((Date.now() - started) / 1000);
+        live.querySelectorAll(".check-result.waiting .elapsed").forEach(function (span) {
+          span.textContent = "sent, no answer yet · " + seconds + " s";
+        });
+      }
+      tick();
+      var timer = setInterval(tick, 500);
+      function fallBack() { clearInterval(timer); HTMLFormElement.prototype.submit.call(form); }
+      fetch(form.getAttribute("data-stream"), {
+        method: "POST", body: new FormData(form), credentials: "same-origin",
+        headers: { "Accept": "application/x-ndjson" }
+      }).then(function (response) {
+        if (!response.ok || !response.body) { fallBack(); return; }
+        return readLines(response.body, function (line) {
+          var news = JSON.parse(line);
+          if (news.check) {
+            var row = live.querySelector('[data-check="' + CSS.escape(news.check) + '"]');
+            if (row) row.outerHTML = news.html;
+          } else if (news.done) {
+            clearInterval(timer);
+            window.location.assign(news.done);
+          }
+        });
+      }).catch(fallBack);
+    });
+  }
+
+  function readLines(body, each) {
+    var reader = body.getReader(), decoder = new TextDecoder(), buffer = "";
+    function pump() {
+      return reader.read().then(function (part) {
+        if (part.done) return;
+        buffer += decoder.decode(part.value, { stream: true });
+        var lines = buffer.split("\n");
+        buffer = lines.pop();
+        lines.filter(Boolean).forEach(each);
+        return pump();
+      });
+    }
+    return pump();
+  }
+
+  // The incident summary onto the clipboard, for the incident channel. Over plain HTTP
+  // (no Clipboard API) the text is selected and copied the old way.
+  function copySummary(button) {
+    var box = document.querySelector(button.getAttribute("data-copy-from"));
+    if (!box) return;
+    var status = button.parentNode.querySelector(".copy-status");
+    button.hidden = false;
+    function said(ok) {
+      status.textContent = ok ? "Copied: paste it into the incident channel."
+                              : "Copying was refused: the text is selected below, copy it yourself.";
+    }
+    function oldWay() {
+      box.closest("details").open = true;
+      box.focus();
+      box.select();
+      try { return document.execCommand("copy"); } catch (e) { return false; }
+    }
+    button.addEventListener("click", function () {
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(box.value).then(function () { said(true); },
+                                                      function () { said(oldWay()); });
+      } else {
+        said(oldWay());
+      }
+    });
+  }
+
+  // The server writes a bare path unless KB_BASE_URL is set (it does not trust the Host
+  // header); the browser knows its own address, so links leave complete.
+  function completeLinks() {
+    var box = document.querySelector("#incident-summary");
+    if (!box) return;
+    var path = box.getAttribute("data-relative-link");
+    if (path) box.value = box.value.split("Link: " + path).join("Link: " + location.origin + path);
+    document.querySelectorAll("a[data-mail-summary]").forEach(function (a) {
+      a.href = a.href.split("&body=")[0] + "&body=" + encodeURIComponent(box.value.slice(0, 1500));
+    });
+  }
+
+  function responderFlow() {
+    document.querySelectorAll("form").forEach(function (form) {
+      if (form.hasAttribute("data-busy") || form.querySelector("button[data-busy]")) showBusy(form);
+    });
+    document.querySelectorAll("form[data-stream]").forEach(streamTriage);
+    document.querySelectorAll("button[data-copy-from]").forEach(copySummary);
+    completeLinks();
+    // Back to a page left while waiting: the browser may restore it as it was, waiting.
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted && document.querySelector("form.busy")) window.location.reload();
+    });
+  }
+  // ---- end of responder flow ----
+
   document.addEventListener("DOMContentLoaded", function () {
     enhanceCode();
     focusSearchOnSlash();
     document.querySelectorAll("input[data-suggest]").forEach(suggest);
     document.querySelectorAll("input[data-filter]").forEach(liveFilter);
+    responderFlow();
   });
 })();
