@@ -13,6 +13,7 @@ queries (SearchService in-process, no answer cache), as bench/search.py measures
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -146,6 +147,9 @@ def main() -> None:
     parser.add_argument("--no-live", action="store_true", help="skip kb's own search")
     args = parser.parse_args()
 
+    # Times are seconds on this machine as it is: say how busy it was.
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"machine: {os.cpu_count()} cores, load average {load} (1, 5, 15 min) at start")
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         print("shipped runbook (content/):")
