@@ -94,7 +94,7 @@ def _titles() -> dict[str, str]:
     return {name: probe.title for name, probe in get_probes().catalog.probes.items()}
 
 
-def guide_text(tree) -> str:
+def _guide_text(tree: Tree) -> str:
     """What a guide says, as words to find vendors in: its steps and its runbook section."""
     article = get_library().article(tree.article)
     words = [tree.title, tree.symptoms, *(node.text for node in tree.nodes)]
@@ -106,7 +106,7 @@ def _reach(walk: engine.Walk) -> list[dict]:
     if walk.current.node != END_ESCALATE:
         return []
     directory = list_contacts(session=get_session())
-    found = escalation(directory, walk.current.note, guide_text(walk.tree))
+    found = escalation(directory, walk.current.note, _guide_text(walk.tree))
     return [{**contact_json(r.contact), "why": r.why} for r in found]
 
 
@@ -194,6 +194,7 @@ def diagnosis_page(diagnosis_id: str):
     walk = _walk(record)
     visited = [v.node for v in walk.visits]
     taken = {(v.node, v.choice) for v in walk.visits if v.choice}
+    link = _share_link(record)
     return render_template(
         "diagnosis.html",
         record=record,
@@ -203,9 +204,9 @@ def diagnosis_page(diagnosis_id: str):
         titles=_titles(),
         conflict=request.args.get("conflict") == "1",
         article_url=article_url(walk.tree.article),
-        summary=timeline_text(record, walk, _share_link(record)),
+        summary=timeline_text(record, walk, link),
         fixed=engine.FIXED,
-        share_link=_share_link(record),
+        share_link=link,
     )
 
 
