@@ -231,6 +231,7 @@ def _diagnosis_page(record: store.Diagnosis, typed: dict[str, str] | None = None
     state = diagnosis_state(record, walk)
     shown = {**field_values(record), **(typed or {})}
     html = state["step"].get("html") or ""
+    link = _share_link(record)
     return render_template(
         "diagnosis.html",
         record=record,
@@ -244,9 +245,9 @@ def _diagnosis_page(record: store.Diagnosis, typed: dict[str, str] | None = None
         titles=_titles(),
         conflict=request.args.get("conflict") == "1",
         article_url=article_url(walk.tree.article),
-        summary=timeline_text(record, walk, _share_link(record)),
+        summary=timeline_text(record, walk, link),
         fixed=engine.FIXED,
-        share_link=_share_link(record),
+        share_link=link,
     )
 
 

@@ -230,16 +230,18 @@
         headers: { "Accept": "application/x-ndjson" }
       }).then(function (response) {
         if (!response.ok || !response.body) { fallBack(); return; }
+        var finished = false;
         return readLines(response.body, function (line) {
           var news = JSON.parse(line);
           if (news.check) {
             var row = live.querySelector('[data-check="' + CSS.escape(news.check) + '"]');
             if (row) row.outerHTML = news.html;
           } else if (news.done) {
+            finished = true;
             clearInterval(timer);
             window.location.assign(news.done);
           }
-        });
+        }).then(function () { if (!finished) fallBack(); });  // cut off before the end
       }).catch(fallBack);
     });
   }
