@@ -100,7 +100,7 @@ def edit_contact(app, role: str, **values):
 def test_every_link_in_the_export_resolves_to_a_file_in_it(app, tmp_path):
     folder = tmp_path / "site"
     summary = export(app, folder)
-    assert summary.articles == 25 and summary.guides == 6 and summary.contacts == 7
+    assert summary.articles == 26 and summary.guides == 6 and summary.contacts == 7
     assert len(list(folder.rglob("*.html"))) == summary.pages > 2 * summary.articles
     assert broken_links(folder) == []
 
@@ -230,7 +230,7 @@ def test_the_command_writes_a_folder_and_a_zip_and_replaces_only_an_export(make_
     folder, archive = tmp_path / "site", tmp_path / "out" / "kb-offline.zip"
     result = CliRunner().invoke(cli, ["export", str(folder), "--zip", str(archive)], env=env)
     assert result.exit_code == 0, result.output
-    assert "25 article(s), 6 guide(s) and 7 contact(s)" in result.output
+    assert "26 article(s), 6 guide(s) and 7 contact(s)" in result.output
     marker = json.loads((folder / "kb-export.json").read_text())
     assert marker["pages"] == len(list(folder.rglob("*.html")))
     with zipfile.ZipFile(archive) as zipped:
