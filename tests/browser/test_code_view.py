@@ -37,7 +37,7 @@ def runbooks(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def transcript(tmp_path_factory):
-    content = tmp_path_factory.mktemp("content")
+    content = tmp_path_factory.mktemp("transcript")
     write(content, "web.md", TRANSCRIPT)
     with serving(content, tmp_path_factory.mktemp("data")) as served:
         yield served[1]
