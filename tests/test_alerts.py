@@ -16,9 +16,11 @@ from sqlmodel import Session, SQLModel, select
 from kb.alerts.store import DiagnosisAlert
 from kb.auth.service import create_token, create_user
 from kb.cli import cli
+from kb.content.library import load_library
 from kb.db import import_models
 from kb.diagnosis.store import Diagnosis
-from tests.conftest import CONTENT, form_token, write
+from tests.conftest import FIXTURES as TEST_RUNBOOKS
+from tests.conftest import form_token, write
 
 FIXTURES = Path(__file__).parent / "fixtures" / "alerts"
 
@@ -436,13 +438,13 @@ def test_kb_alert_rules_prints_a_runbook_url_per_guide_that_leads_back_to_it(
     assert landed == guides
 
 
-def test_kb_alert_rules_on_the_shipped_runbook_uses_its_aliases():
-    result = CliRunner(env={"KB_CONTENT_DIR": str(CONTENT), "KB_BASE_URL": ""}).invoke(
+def test_kb_alert_rules_on_a_runbook_with_aliases_uses_them():
+    result = CliRunner(env={"KB_CONTENT_DIR": str(TEST_RUNBOOKS), "KB_BASE_URL": ""}).invoke(
         cli, ["alert-rules"]
     )
     assert result.exit_code == 0
-    assert "runbook_url: /go/HighMemoryUsage" in result.output
-    assert result.output.count("runbook_url:") == 7
+    assert "runbook_url: /go/TrackerOutOfMemory" in result.output
+    assert result.output.count("runbook_url:") == len(load_library(TEST_RUNBOOKS).trees) == 6
     assert "KB_BASE_URL is not set" in result.output
 
 

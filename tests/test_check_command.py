@@ -17,7 +17,7 @@ def run_check(path):
 def test_the_test_runbooks_are_clean():
     result = run_check(FIXTURES)
     assert result.exit_code == 0, result.output
-    assert "3 file(s), 18 article(s), 4 tree(s): 0 error(s), 0 warning(s)" in result.output
+    assert "3 file(s), 26 article(s), 6 tree(s): 0 error(s), 0 warning(s)" in result.output
 
 
 def test_a_broken_internal_link_fails_naming_file_and_line(tmp_path):

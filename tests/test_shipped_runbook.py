@@ -17,6 +17,7 @@ import pytest
 from kb.checks.catalog import load_catalog
 from kb.content.library import load_library
 from tests.conftest import CONTENT, REPO, SHARED
+from tests.test_diagram import assert_laid_out_for_a_phone
 
 RUNBOOK = "alcom-v3-runbook"
 TREE_503 = f"{RUNBOOK}/issue-api-returns-503-service-degraded"
@@ -160,6 +161,12 @@ def test_a_fresh_start_has_the_runbooks_people_and_vendors(client):
     assert all(c["complete"] is False and c["missing"] == ["name", "phone"] for c in people)
     assert next(c for c in people if c["role"] == "DevOps")["email"] == "devops@alcom.cm"
     assert all(c["complete"] for c in vendors)
+
+
+def test_every_guide_is_laid_out_without_overlaps_and_fits_a_phone():
+    trees = list(load_library(CONTENT).trees.values())
+    assert len(trees) == 7
+    assert_laid_out_for_a_phone(trees)
 
 
 # How a test could read content/ without CONTENT: the folder by name from the repository.

@@ -24,9 +24,10 @@ from kb.contacts.validation import read_changes
 from kb.static_export.archive import ExportError
 from kb.static_export.build import build_site, export_to
 from kb.web.exports import current_snapshot
-from tests.conftest import CONTENT, form_token, write
+from tests.conftest import FIXTURES, form_token, write
 
-SHIFT_GUIDE = "g/alcom-v3-runbook/issue-shift-wont-close"
+LABELS_GUIDE = "g/troubleshooting/issue-labels-wont-print"
+READY_GUIDE = "g/troubleshooting/issue-api-not-ready"
 
 
 class _Page(HTMLParser):
@@ -96,22 +97,17 @@ def edit_contact(app, role: str, **values):
         )
 
 
-@pytest.fixture
-def shipped(make_app):
-    return make_app(CONTENT)
-
-
-def test_every_link_in_the_export_resolves_to_a_file_in_it(shipped, tmp_path):
+def test_every_link_in_the_export_resolves_to_a_file_in_it(app, tmp_path):
     folder = tmp_path / "site"
-    summary = export(shipped, folder)
-    assert summary.articles == 45 and summary.guides == 7 and summary.contacts == 8
-    assert len(list(folder.rglob("*.html"))) == summary.pages > 100
+    summary = export(app, folder)
+    assert summary.articles == 26 and summary.guides == 6 and summary.contacts == 7
+    assert len(list(folder.rglob("*.html"))) == summary.pages > 2 * summary.articles
     assert broken_links(folder) == []
 
 
-def test_no_page_runs_inline_script_or_style_and_each_says_when_it_was_made(shipped, tmp_path):
+def test_no_page_runs_inline_script_or_style_and_each_says_when_it_was_made(app, tmp_path):
     folder = tmp_path / "site"
-    export(shipped, folder, exported_at=datetime(2026, 3, 4, 5, 6, tzinfo=UTC))
+    export(app, folder, exported_at=datetime(2026, 3, 4, 5, 6, tzinfo=UTC))
     for path in folder.rglob("*.html"):
         text = path.read_text(encoding="utf-8")
         assert read_page(path).inline == [], path
@@ -119,72 +115,72 @@ def test_no_page_runs_inline_script_or_style_and_each_says_when_it_was_made(ship
         assert "exported 2026-03-04 05:06 UTC" in text, path
 
 
-def test_a_guide_is_walked_by_links_and_ends_with_whom_to_call(shipped, tmp_path):
+def test_a_guide_is_walked_by_links_and_ends_with_whom_to_call(app, tmp_path):
     folder = tmp_path / "site"
-    export(shipped, folder)
-    step = (folder / SHIFT_GUIDE / "step-1.html").read_text(encoding="utf-8")
-    assert "Check all required fields are filled" in step
-    assert 'href="step-2.html">Everything is filled</a>' in step
-    assert re.search(r'href="resolved.html">A field was empty', step)
-    end = (folder / SHIFT_GUIDE / "escalate.html").read_text(encoding="utf-8")
+    export(app, folder)
+    step = (folder / LABELS_GUIDE / "step-1.html").read_text(encoding="utf-8")
+    assert "Check the printer has paper and ribbon" in step
+    assert 'href="step-2.html">Paper and ribbon are fine</a>' in step
+    assert re.search(r'href="resolved.html">It was empty', step)
+    end = (folder / LABELS_GUIDE / "escalate.html").read_text(encoding="utf-8")
     assert [role for role in ("On-Call", "DevOps", "Lead Developer") if role in end] == [
         "On-Call",
         "DevOps",
         "Lead Developer",
     ]
-    assert "mailto:devops@alcom.cm" in end
-    limits = folder / "g/alcom-v3-runbook/issue-too-many-requests-429"
-    step = (limits / "step-3.html").read_text(encoding="utf-8")
-    page = re.search(r'href="([^"]+)">Still overwhelmed', step).group(1)
-    named = (limits / page).read_text(encoding="utf-8")
-    assert "Escalate to Cloudflare" in named
-    assert named.index("<strong>Cloudflare</strong>") < named.index("<strong>On-Call</strong>")
+    assert "mailto:devops@courier.example" in end
+    ready = folder / READY_GUIDE
+    step = (ready / "step-4.html").read_text(encoding="utf-8")
+    page = re.search(r'href="([^"]+)">Hostco reports an incident', step).group(1)
+    named = (ready / page).read_text(encoding="utf-8")
+    assert "Escalate to Hostco" in named
+    assert named.index("<strong>Hostco</strong>") < named.index("<strong>On-Call</strong>")
 
 
-def test_a_live_check_is_a_curl_command_and_its_conditions_in_words(shipped, tmp_path):
+def test_a_live_check_is_a_curl_command_and_its_conditions_in_words(app, tmp_path):
     folder = tmp_path / "site"
     secret = "re_live_secret_value_123"
-    export(shipped, folder, environ={"RESEND_API_KEY": secret})
-    ready = folder / "g/alcom-v3-runbook/issue-api-returns-503-service-degraded/step-1.html"
+    export(app, folder, environ={"COURIER_MAILER_KEY": secret})
+    ready = folder / READY_GUIDE / "step-1.html"
     text = ready.read_text(encoding="utf-8")
     assert (
-        "curl --silent --show-error --include --max-time 5 https://api.alcom.cm/health/ready"
-        in text
+        "curl --silent --show-error --include --max-time 5 "
+        "https://api.courier.example/health/ready" in text
     )
     assert "checks.database in the JSON body is ok" in text
     assert "the HTTP status is 200" in text
     assert ">It fails: database</a>" in text and ">It cannot be reached</a>" in text
-    emails = folder / "g/alcom-v3-runbook/issue-emails-not-sending/step-1.html"
+    emails = folder / "g/troubleshooting/issue-delivery-emails-not-sent/step-1.html"
     text = emails.read_text(encoding="utf-8")
-    assert "--header &#34;Authorization: Bearer ${RESEND_API_KEY}&#34;" in text
+    assert "--header &#34;Authorization: Bearer ${COURIER_MAILER_KEY}&#34;" in text
     assert "the length of data in the JSON body is over 0" in text
     assert not [p for p in folder.rglob("*") if p.is_file() and secret in p.read_text("utf-8")]
 
 
-def test_targets_follow_the_environment_as_live_checks_do(shipped, tmp_path):
+def test_targets_follow_the_environment_as_live_checks_do(app, tmp_path):
     folder = tmp_path / "site"
-    export(shipped, folder, environ={"KB_TARGET_API_URL": "http://10.0.0.5:8080"})
-    step = folder / "g/alcom-v3-runbook/issue-api-returns-503-service-degraded/step-1.html"
+    export(app, folder, environ={"KB_TARGET_API_URL": "http://10.0.0.5:8080"})
+    step = folder / READY_GUIDE / "step-1.html"
     assert "http://10.0.0.5:8080/health/ready" in step.read_text(encoding="utf-8")
 
 
-def test_contacts_are_a_page_a_csv_and_a_vcard_as_of_the_export(shipped, tmp_path):
-    edit_contact(shipped, "DevOps", name="Ada Lovelace", phone="6 71 23 45 67")
+def test_contacts_are_a_page_a_csv_and_a_vcard_as_of_the_export(app, tmp_path):
+    edit_contact(app, "DevOps", name="Ada Lovelace", phone="6 71 23 45 67")
     first = tmp_path / "first"
-    export(shipped, first)
+    export(app, first)
     page = (first / "contacts.html").read_text(encoding="utf-8")
     assert "Ada Lovelace" in page and 'href="tel:+237671234567"' in page
     assert "+237671234567" in (first / "contacts.csv").read_text(encoding="utf-8")
     assert "FN:Ada Lovelace" in (first / "contacts.vcf").read_text(encoding="utf-8")
     before = {p: p.read_bytes() for p in first.rglob("*") if p.is_file()}
 
-    edit_contact(shipped, "DevOps", name="Grace Hopper", phone="6 99 88 77 66")
+    edit_contact(app, "DevOps", name="Grace Hopper", phone="6 99 88 77 66")
     assert {p: p.read_bytes() for p in first.rglob("*") if p.is_file()} == before
     second = tmp_path / "second"
-    export(shipped, second)
+    export(app, second)
     page = (second / "contacts.html").read_text(encoding="utf-8")
     assert "Grace Hopper" in page and "Ada Lovelace" not in page
-    assert "Grace Hopper" in (second / SHIFT_GUIDE / "escalate.html").read_text(encoding="utf-8")
+    assert "Grace Hopper" in (second / LABELS_GUIDE / "escalate.html").read_text(encoding="utf-8")
 
 
 def test_links_between_files_images_and_the_live_app(make_app, content_dir, tmp_path):
@@ -225,22 +221,22 @@ def test_a_slug_cannot_write_outside_the_export(make_app, content_dir, tmp_path)
 
 
 def test_the_command_writes_a_folder_and_a_zip_and_replaces_only_an_export(make_app, tmp_path):
-    app = make_app(CONTENT)  # starts once: the database has its contacts
+    app = make_app()  # starts once: the database has its contacts
     env = {
-        "KB_CONTENT_DIR": str(CONTENT),
+        "KB_CONTENT_DIR": str(FIXTURES),
         "KB_DATA_DIR": app.config["KB_DATA_DIR"],
         "KB_DATABASE_URL": app.config["KB_DATABASE_URL"],
     }
     folder, archive = tmp_path / "site", tmp_path / "out" / "kb-offline.zip"
     result = CliRunner().invoke(cli, ["export", str(folder), "--zip", str(archive)], env=env)
     assert result.exit_code == 0, result.output
-    assert "45 article(s), 7 guide(s) and 8 contact(s)" in result.output
+    assert "26 article(s), 6 guide(s) and 7 contact(s)" in result.output
     marker = json.loads((folder / "kb-export.json").read_text())
     assert marker["pages"] == len(list(folder.rglob("*.html")))
     with zipfile.ZipFile(archive) as zipped:
         names = zipped.namelist()
     assert {name.split("/")[0] for name in names} == {"kb-offline"}
-    assert "kb-offline/g/alcom-v3-runbook/issue-shift-wont-close/escalate.html" in names
+    assert f"kb-offline/{LABELS_GUIDE}/escalate.html" in names
 
     (folder / "stale.html").write_text("from an earlier export")
     again = CliRunner().invoke(cli, ["export", str(folder)], env=env)
@@ -256,8 +252,8 @@ def test_the_command_writes_a_folder_and_a_zip_and_replaces_only_an_export(make_
     assert CliRunner().invoke(cli, ["export"], env=env).exit_code == 2
 
 
-def test_zip_only_and_bad_destinations(shipped, tmp_path):
-    with shipped.app_context():
+def test_zip_only_and_bad_destinations(app, tmp_path):
+    with app.app_context():
         snapshot = current_snapshot()
     export_to(snapshot, zip_path=tmp_path / "only.zip")
     assert "only/index.html" in zipfile.ZipFile(tmp_path / "only.zip").namelist()
@@ -272,17 +268,17 @@ def test_zip_only_and_bad_destinations(shipped, tmp_path):
 
 def test_a_new_database_gets_the_runbooks_contacts_as_the_app_would(tmp_path):
     env = {
-        "KB_CONTENT_DIR": str(CONTENT),
+        "KB_CONTENT_DIR": str(FIXTURES),
         "KB_DATA_DIR": str(tmp_path / "data"),
         "KB_DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
     }
     result = CliRunner().invoke(cli, ["export", str(tmp_path / "site")], env=env)
-    assert result.exit_code == 0 and "8 contact(s)" in result.output
+    assert result.exit_code == 0 and "7 contact(s)" in result.output
 
 
 def test_a_database_out_of_reach_is_a_message_and_writes_nothing(tmp_path):
     env = {
-        "KB_CONTENT_DIR": str(CONTENT),
+        "KB_CONTENT_DIR": str(FIXTURES),
         "KB_DATA_DIR": str(tmp_path / "data"),
         "KB_DATABASE_URL": "postgresql://kb:secret-password@127.0.0.1:9/kb",
     }
@@ -305,11 +301,11 @@ def login(client, username):
 
 
 @pytest.fixture
-def people(shipped):
-    with Session(shipped.extensions["kb.db"]) as session:
+def people(app):
+    with Session(app.extensions["kb.db"]) as session:
         for name, role in (("alice", "editor"), ("victor", "viewer")):
             create_user(session=session, username=name, password="correct horse battery", role=role)
-    return shipped
+    return app
 
 
 def download(client):
@@ -354,6 +350,6 @@ def test_editors_download_the_latest_export_rebuilt_when_contacts_change(people)
     assert oct((next(exports.glob("*.zip"))).stat().st_mode & 0o777) == "0o600"
 
 
-def test_contacts_of_an_export_are_plain_objects(shipped):
-    with shipped.app_context():
+def test_contacts_of_an_export_are_plain_objects(app):
+    with app.app_context():
         assert all(isinstance(c, Contact) for c in current_snapshot().contacts)

@@ -11,6 +11,8 @@ import pytest
 from werkzeug.serving import make_server
 
 from kb import create_app
+from kb.static_export.build import build_site
+from kb.web.exports import current_snapshot
 from tests.conftest import FIXTURES, IN_CI
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -127,4 +129,32 @@ def phone_page(browser, request):
         folder.mkdir(exist_ok=True)
         safe = "".join(ch if ch.isalnum() else "-" for ch in request.node.name)
         page.screenshot(path=str(folder / f"{safe}.png"), full_page=True)
+    context.close()
+
+
+def export_site(content: Path, tmp_path_factory):
+    """A static export of `content` for a module's tests: yields the site's folder."""
+    data = tmp_path_factory.mktemp("export-data")
+    app = create_app({"TESTING": True, "KB_CONTENT_DIR": str(content), "KB_DATA_DIR": str(data)})
+    site = tmp_path_factory.mktemp("export") / "site"
+    with app.app_context():
+        build_site(current_snapshot(), site)
+    app.extensions["kb.db"].dispose()
+    yield site
+    shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture
+def offline(browser):
+    """A browser with no network; any request that is not for a file is refused and kept."""
+    context = browser.new_context(offline=True)
+    outside: list[str] = []
+
+    def refuse(route):
+        outside.append(route.request.url)
+        route.abort()
+
+    context.route(lambda url: not url.startswith("file:"), refuse)
+    page = context.new_page()
+    yield page, outside
     context.close()

@@ -10,10 +10,10 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import serving
 from tests.browser.measure import PHONE, SIZES, Box, contrast, keep_screenshot, over
-from tests.conftest import CONTENT, write
+from tests.conftest import FIXTURES, write
 
-RESTORE = "/a/alcom-v3-runbook/63-restore-from-backup"
-ROLLBACK = "/a/alcom-v3-runbook/22-rollback-via-git"
+RESTORE = "/a/operations/21-restore-a-nightly-dump"
+ROLLBACK = "/a/operations/13-undo-a-release-with-git"
 CLIPBOARD = ["clipboard-read", "clipboard-write"]
 TRANSCRIPT = """# Web pods
 
@@ -30,14 +30,14 @@ $ kubectl delete pvc data-web-0 -n web
 
 
 @pytest.fixture(scope="module")
-def shipped(tmp_path_factory):
-    with serving(CONTENT, tmp_path_factory.mktemp("data")) as served:
+def runbooks(tmp_path_factory):
+    with serving(FIXTURES, tmp_path_factory.mktemp("data")) as served:
         yield served[1]
 
 
 @pytest.fixture(scope="module")
 def transcript(tmp_path_factory):
-    content = tmp_path_factory.mktemp("content")
+    content = tmp_path_factory.mktemp("transcript")
     write(content, "web.md", TRANSCRIPT)
     with serving(content, tmp_path_factory.mktemp("data")) as served:
         yield served[1]
@@ -54,14 +54,14 @@ def _page_background(page) -> str:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
 @pytest.mark.parametrize("size", SIZES)
-def test_a_destructive_command_is_called_out_above_its_block(open_page, shipped, size, js, scheme):
+def test_a_destructive_command_is_called_out_above_its_block(open_page, runbooks, size, js, scheme):
     page = open_page(SIZES[size], js=js, scheme=scheme)
-    page.goto(shipped + RESTORE)
+    page.goto(runbooks + RESTORE)
     callout = page.locator(".prose .danger-callout")
     expect(callout).to_have_count(1)
     expect(callout).to_be_visible()
     expect(callout).to_contain_text("pg_restore --clean drops each object before restoring it")
-    expect(callout).to_contain_text("CAREFUL: overwrites existing data!")
+    expect(callout).to_contain_text("CAREFUL: overwrites the tracker's data!")
     below = callout.evaluate(
         "e => e.nextElementSibling.querySelector('pre') !== null || e.nextElementSibling.tagName"
     )
@@ -78,9 +78,9 @@ def test_a_destructive_command_is_called_out_above_its_block(open_page, shipped,
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_copy_takes_one_command_at_a_time_and_no_button_covers_code(open_page, shipped, size):
+def test_copy_takes_one_command_at_a_time_and_no_button_covers_code(open_page, runbooks, size):
     page = open_page(SIZES[size], permissions=CLIPBOARD)
-    page.goto(shipped + ROLLBACK)
+    page.goto(runbooks + ROLLBACK)
     block = page.locator(".code-block").first
     buttons = block.get_by_role("button", name="Copy")
     expect(buttons).to_have_count(5)  # git log; git revert; git push; git reset; git push --force
@@ -111,9 +111,9 @@ def test_a_transcripts_prompts_and_output_are_not_copied(open_page, transcript):
 
 
 @pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
-def test_long_lines_scroll_sideways_with_a_visible_hint_on_a_phone(open_page, shipped, js):
+def test_long_lines_scroll_sideways_with_a_visible_hint_on_a_phone(open_page, runbooks, js):
     page = open_page(PHONE, js=js)
-    page.goto(shipped + RESTORE)
+    page.goto(runbooks + RESTORE)
     page.wait_for_load_state("load")
     pre = page.locator(".prose pre").first
     assert pre.evaluate("p => p.scrollWidth > p.clientWidth")  # the long lines are there
@@ -130,16 +130,16 @@ def test_long_lines_scroll_sideways_with_a_visible_hint_on_a_phone(open_page, sh
     keep_screenshot(page, "long-lines-phone" + ("" if js else "-no-js"), full_page=True)
 
 
-def test_short_blocks_need_no_hint(open_page, shipped):
+def test_short_blocks_need_no_hint(open_page, runbooks):
     page = open_page(SIZES["desktop"])
-    page.goto(shipped + ROLLBACK)
+    page.goto(runbooks + ROLLBACK)
     expect(page.locator(".code-block").first).to_be_visible()
     expect(page.locator(".scroll-hint").first).to_be_hidden()
 
 
-def test_without_javascript_the_code_is_plain_text_to_select(open_page, shipped):
+def test_without_javascript_the_code_is_plain_text_to_select(open_page, runbooks):
     page = open_page(PHONE, js=False)
-    page.goto(shipped + ROLLBACK)
+    page.goto(runbooks + ROLLBACK)
     code = page.locator(".prose pre code").first
     assert _style(code, "userSelect") != "none"
     selected = code.evaluate(
@@ -147,14 +147,14 @@ def test_without_javascript_the_code_is_plain_text_to_select(open_page, shipped)
                   const s = getSelection(); s.removeAllRanges(); s.addRange(r);
                   return s.toString(); }"""
     )
-    assert "git reset --hard <commit-hash>\ngit push --force origin main" in selected
+    assert "git reset --hard <commit-hash>\ngit push --force origin release" in selected
 
 
-def test_pages_with_code_break_no_content_security_rule(open_page, shipped):
+def test_pages_with_code_break_no_content_security_rule(open_page, runbooks):
     page = open_page(PHONE, permissions=CLIPBOARD)
     refused = []
     page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
-    for path in (RESTORE, ROLLBACK, "/a/alcom-v3-runbook/32-railway-cli"):
-        page.goto(shipped + path)
+    for path in (RESTORE, ROLLBACK, "/a/operations/11-check-the-release"):
+        page.goto(runbooks + path)
         page.locator(".copy").first.click()
     assert refused == []

@@ -1,8 +1,9 @@
 """The guide diagram as Chromium draws it: no label on another, whole on a phone, the path lit.
 
-Measured on every guide of the shipped runbook and on guides of other teams' runbooks
+Measured on every guide of the test runbooks and on guides of other teams' runbooks
 (an OpenShift alert runbook, a GitLab one, Longhorn's troubleshooting page), at desktop and
-phone sizes, with and without JavaScript, light and dark.
+phone sizes, with and without JavaScript, light and dark. The shipped runbook's guides are
+measured in test_shipped_runbook.py.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from playwright.sync_api import expect
 from kb.content.library import load_library
 from tests.browser.conftest import serving
 from tests.browser.measure import SIZES, Box, contrast, keep_screenshot, parse_colour
-from tests.conftest import CONTENT, shared_path
+from tests.conftest import FIXTURES, shared_path
 
 CORPUS_FILES = [
     ("openshift-runbooks", "alerts/cluster-logging-operator/CollectorNodeDown.md"),
@@ -33,10 +34,10 @@ MEASURE = """svg => Array.from(svg.querySelectorAll("text")).map(text => {
 
 
 @pytest.fixture(scope="module")
-def shipped(tmp_path_factory, simulator_process):
+def runbooks(tmp_path_factory, simulator_process):
     environ = {"KB_TARGET_API_URL": simulator_process.url}
-    with serving(CONTENT, tmp_path_factory.mktemp("data"), KB_PROBE_ENVIRON=environ) as served:
-        yield served[1], sorted(load_library(CONTENT).trees)
+    with serving(FIXTURES, tmp_path_factory.mktemp("data"), KB_PROBE_ENVIRON=environ) as served:
+        yield served[1], sorted(load_library(FIXTURES).trees)
 
 
 @pytest.fixture(scope="module")
@@ -78,8 +79,8 @@ def assert_diagram_reads(page, viewport: dict) -> None:
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
-def test_every_shipped_guide_diagram_reads_whole(open_page, shipped, size, js):
-    base, trees = shipped
+def test_every_test_runbook_guide_diagram_reads_whole(open_page, runbooks, size, js):
+    base, trees = runbooks
     page = open_page(SIZES[size], js=js)
     for tree in trees:
         page.goto(f"{base}/trees/{tree}")
@@ -105,22 +106,22 @@ def _colours(page, selector: str, *properties: str) -> list[str]:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("size", SIZES)
-def test_a_diagnosis_path_is_lit_and_readable(open_page, shipped, simulator_process, scheme, size):
-    base, _ = shipped
+def test_a_diagnosis_path_is_lit_and_readable(open_page, runbooks, simulator_process, scheme, size):
+    base, _ = runbooks
     page = open_page(SIZES[size], scheme=scheme)
     simulator_process.mode("db-down")
     try:
-        page.goto(f"{base}/trees/alcom-v3-runbook/issue-api-returns-503-service-degraded")
-        page.get_by_role("button", name="Start diagnosis").click()
-        page.get_by_role("button", name="It is correct").click()  # step 3 → step 5
+        page.goto(f"{base}/trees/troubleshooting/issue-api-not-ready")
+        page.get_by_role("button", name="Start diagnosis").click()  # the check: step 1 → 2
+        page.get_by_role("button", name="It is right").click()  # step 2 → step 5
         expect(page.locator(".current-step h2")).to_have_text("Step 5")
     finally:
         simulator_process.mode("healthy")
     diagram = page.locator(".whole-tree .tree-diagram")
     expect(diagram.locator(".node.current")).to_have_count(1)
     expect(diagram.locator(".node.current .node-kind")).to_have_text("5 · QUESTION")
-    expect(diagram.locator(".node.visited")).to_have_count(3)  # steps 1, 3 and 5
-    expect(diagram.locator(".edge.taken")).to_have_count(2)  # 1 → 3 and 3 → 5
+    expect(diagram.locator(".node.visited")).to_have_count(3)  # steps 1, 2 and 5
+    expect(diagram.locator(".edge.taken")).to_have_count(2)  # 1 → 2 and 2 → 5
     expect(diagram.locator(".answer.taken")).to_have_count(2)
 
     accent = parse_colour(_colours(page, "a", "color")[0])

@@ -9,8 +9,8 @@ from sqlmodel import Session
 
 from kb.auth.service import create_token, create_user
 
-VERIFY = "/a/alcom-v3-runbook/12-verify-deployment"
-STAGING = "https://api.staging.alcom.cm"
+VERIFY = "/a/operations/11-check-the-release"
+STAGING = "https://api.staging.courier.example"
 
 
 def test_fill_api_url_once_and_copy_a_command_containing_it(browser, base):
@@ -22,21 +22,21 @@ def test_fill_api_url_once_and_copy_a_command_containing_it(browser, base):
     try:
         page.goto(base + VERIFY)
         field = page.get_by_role("textbox", name="api_url")
-        expect(field).to_have_attribute("placeholder", "https://api.alcom.cm")
+        expect(field).to_have_attribute("placeholder", "https://api.courier.example")
         field.fill(STAGING)
         commands = page.locator(".prose pre").first
         expect(commands).to_contain_text(f"curl {STAGING}/health")
         expect(commands).to_contain_text(f"curl {STAGING}/health/ready")
-        expect(commands).not_to_contain_text("https://api.alcom.cm")
+        expect(commands).not_to_contain_text("https://api.courier.example")
 
         commands.hover()
         page.get_by_role("button", name="Copy").first.click()
         copied = page.evaluate("navigator.clipboard.readText()")
         assert f"curl {STAGING}/health" in copied
-        assert "api.alcom.cm/" not in copied
+        assert "api.courier.example/" not in copied
 
         # Kept in this browser only: the next page (and a reload) show it, kb never saw it.
-        page.goto(base + "/a/alcom-v3-runbook/quick-reference-commands")
+        page.goto(base + "/a/operations/5-quick-reference")
         expect(page.locator(".prose pre").first).to_contain_text(f"curl {STAGING}/health")
         assert not [url for url in sent if "staging" in url]
     finally:
@@ -46,7 +46,7 @@ def test_fill_api_url_once_and_copy_a_command_containing_it(browser, base):
 def test_a_secret_field_stays_in_the_tab_and_never_reaches_kb(page, base):
     sent = []
     page.on("request", lambda request: sent.append(request.url + (request.post_data or "")))
-    page.goto(base + "/a/alcom-v3-runbook/52-reset-user-password-via-database")
+    page.goto(base + "/a/operations/41-reset-a-couriers-password")
     secret = page.get_by_label("new_password")
     expect(secret).to_have_attribute("type", "password")
     secret.fill("Tr0ub4dor&3-very-secret")
@@ -73,12 +73,12 @@ def test_an_alerts_labels_arrive_filled_in_and_a_teammate_sees_what_was_typed(
         "version": "4",
         "status": "firing",
         "receiver": "kb",
-        "groupKey": '{}:{alertname="UploadFailing"}',
+        "groupKey": '{}:{alertname="LabelUploadFailing"}',
         "alerts": [
             {
                 "status": "firing",
-                "labels": {"alertname": "UploadFailing", "bucket": "alcom-uploads-prod"},
-                "annotations": {"summary": "Uploads fail with 500"},
+                "labels": {"alertname": "LabelUploadFailing", "bucket": "courier-labels-prod"},
+                "annotations": {"summary": "Label uploads fail with 500"},
                 "startsAt": "2026-11-29T10:00:00Z",
                 "endsAt": "0001-01-01T00:00:00Z",
                 "generatorURL": "http://prometheus.example.org/graph",
@@ -96,21 +96,21 @@ def test_an_alerts_labels_arrive_filled_in_and_a_teammate_sees_what_was_typed(
     assert result["matched_by"] == "alertname"
 
     page.goto(base + result["diagnosis_url"])
-    expect(page.locator(".kb-alert")).to_contain_text("UploadFailing")
-    expect(page.locator(".kb-alert-labels")).to_contain_text("bucket=alcom-uploads-prod")
-    expect(page.get_by_role("textbox", name="bucket")).to_have_value("alcom-uploads-prod")
+    expect(page.locator(".kb-alert")).to_contain_text("LabelUploadFailing")
+    expect(page.locator(".kb-alert-labels")).to_contain_text("bucket=courier-labels-prod")
+    expect(page.get_by_role("textbox", name="bucket")).to_have_value("courier-labels-prod")
     command = page.locator(".step pre").first
-    expect(command).to_contain_text('curl -X GET "https://<R2_ENDPOINT>/alcom-uploads-prod"')
+    expect(command).to_contain_text('curl -X GET "https://<STORE_ENDPOINT>/courier-labels-prod"')
 
-    page.get_by_role("textbox", name="R2_ENDPOINT").fill("abc123.r2.cloudflarestorage.com")
+    page.get_by_role("textbox", name="STORE_ENDPOINT").fill("abc123.store.example")
     expect(page.locator(".kb-fields-status")).to_have_text("Saved for everyone on this diagnosis.")
-    expect(command).to_contain_text("https://abc123.r2.cloudflarestorage.com/alcom-uploads-prod")
+    expect(command).to_contain_text("https://abc123.store.example/courier-labels-prod")
 
     teammate = browser.new_page()
     try:
         teammate.goto(base + result["diagnosis_url"])
         expect(teammate.locator(".step pre").first).to_contain_text(
-            "https://abc123.r2.cloudflarestorage.com/alcom-uploads-prod"
+            "https://abc123.store.example/courier-labels-prod"
         )
     finally:
         teammate.close()
