@@ -127,13 +127,20 @@ def test_the_database_down_walks_the_503_guide_to_database_url_then_to_on_call(
     assert state["step"]["id"] == "step-3" and "DATABASE_URL" in state["step"]["text"]
     state = walk(client, TREE_503, ["It is correct", "Nothing conclusive", "Still degraded"])
     assert state["status"] == "escalated"
+    # The people in calling order, then the vendor the 503 guide names.
     roles = [c["role"] for c in state["step"]["contacts"]]
-    assert roles == ["On-Call", "DevOps", "Lead Developer"]
+    assert roles == ["On-Call", "DevOps", "Lead Developer", "Railway"]
 
 
 def test_shift_wont_close_walks_to_a_fix_or_to_escalation(make_app):
     client = make_app(CONTENT).test_client()
-    fixed = walk(client, TREE_SHIFT, ["A field was empty; after filling it the shift closes"])
+    claimed = walk(client, TREE_SHIFT, ["A field was empty; after filling it the shift closes"])
+    assert claimed["status"] == "unconfirmed"  # resolved only once a person says so
+    fixed = walk(
+        client,
+        TREE_SHIFT,
+        ["A field was empty; after filling it the shift closes", "Yes, it's fixed"],
+    )
     assert fixed["status"] == "resolved"
     assert fixed["path"][-1]["note"] == "missing sales or dips entered"
     answers = [

@@ -62,7 +62,7 @@ def test_search_503_diagnose_with_db_down_and_escalate(page, base, simulator_pro
         page.get_by_role("button", name="Nothing conclusive").click()
         page.get_by_role("button", name="Still degraded").click()
         expect(page.locator("h2.end.escalate")).to_be_visible()
-        first_contact = page.locator("ol.contacts li").first
+        first_contact = page.locator("ol.reach-list > li").first
         expect(first_contact).to_contain_text("On-Call")
         expect(first_contact).to_contain_text("oncall@alcom.cm")
         expect(page.locator(".tree-diagram .end.escalate.current")).to_have_count(1)
