@@ -55,7 +55,7 @@ def snapshot_from_settings(config: dict) -> Snapshot:
             library=library,
         ),
         exported_at=datetime.now(UTC),
-        stale_days=int(config.get("KB_CONTACT_STALE_DAYS", 90)),
+        stale_days=config["KB_CONTACT_STALE_DAYS"],
         environ=dict(os.environ),
         live_url=config.get("KB_BASE_URL") or "",
     )

@@ -40,7 +40,7 @@ def with_live_directory(article: Article) -> str:
         current_app.logger.warning("contacts unavailable; runbook tables shown as written")
         get_session().rollback()
         return article.html
-    days = int(current_app.config.get("KB_CONTACT_STALE_DAYS", 90))
+    days = current_app.config["KB_CONTACT_STALE_DAYS"]
     html = article.html
     for index, group in groups.items():
         start = html.find(f'<table class="{TABLE_MARK}{index}">')

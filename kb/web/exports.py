@@ -28,7 +28,7 @@ def current_snapshot() -> Snapshot:
         catalog=probes.catalog,
         contacts=list_contacts(session=get_session()),
         exported_at=datetime.now(UTC),
-        stale_days=int(config.get("KB_CONTACT_STALE_DAYS", 90)),
+        stale_days=config["KB_CONTACT_STALE_DAYS"],
         environ=dict(probes.environ),
         live_url=config.get("KB_BASE_URL") or "",
     )

@@ -186,10 +186,10 @@ def change_public(change: ContactChange) -> ContactChangePublic:
     )
 
 
+_LIST = TypeAdapter(list[Any])  # built once: a list of models, each dumped by its own type
+
+
 def send(body: BaseModel | list, status: int = 200) -> Response:
     """A model, or a list of models, as the JSON response body."""
-    if isinstance(body, list):
-        data = TypeAdapter(list[Any]).dump_json(body)
-    else:
-        data = body.model_dump_json()
+    data = _LIST.dump_json(body) if isinstance(body, list) else body.model_dump_json()
     return Response(data, status=status, mimetype="application/json")
