@@ -182,3 +182,23 @@ def test_pages_follow_one_order_whichever_page_is_asked(make_app, tmp_path):
         for r in search(client, "alpha gamma", limit=10, page=page)["results"]
     ]
     assert paged == whole and len(set(paged)) == len(paged)
+
+
+LINKED = {
+    "alerts/login-failures.md": "# Blocked sign-in attempts are high\n\nMany sign-ins fail.\n",
+    "alerts/disk.md": "# Disk filling up\n\nA volume is nearly full.\n",
+    "alerts/index.md": (
+        "# Alerts\n\nWhat each alert means:\n\n"
+        "- [BlockedLoginBurst](login-failures.md): people cannot sign in.\n"
+        "- [VolumeSpaceLow](disk.md): a volume fills.\n"
+    ),
+}
+
+
+def test_a_page_is_found_by_what_other_pages_call_it_when_they_link_to_it(make_app, tmp_path):
+    content = tmp_path / "content"
+    for name, text in LINKED.items():
+        write(content, name, text)
+    client = make_app(content_dir=content).test_client()
+    first = search(client, "BlockedLoginBurst")["results"][0]
+    assert first["url"] == "/a/alerts/login-failures"
