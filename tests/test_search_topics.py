@@ -202,3 +202,21 @@ def test_a_page_is_found_by_what_other_pages_call_it_when_they_link_to_it(make_a
     client = make_app(content_dir=content).test_client()
     first = search(client, "BlockedLoginBurst")["results"][0]
     assert first["url"] == "/a/alerts/login-failures"
+
+
+def test_a_name_is_found_by_the_word_its_capitals_split(make_app, tmp_path):
+    """`NodeHugePagesExhausted` is about hugepages; people type the word as one."""
+    content = tmp_path / "content"
+    write(
+        content,
+        "alerts/NodeHugePagesExhausted.md",
+        "# NodeHugePagesExhausted\n\nNo free pages of the large size are left.\n",
+    )
+    write(
+        content,
+        "alerts/NodePagesSwapping.md",
+        "# NodePagesSwapping\n\nThe node swaps pages out; huge delays follow.\n",
+    )
+    client = make_app(content_dir=content).test_client()
+    first = search(client, "hugepages")["results"][0]
+    assert first["url"] == "/a/alerts/nodehugepagesexhausted"
