@@ -220,3 +220,11 @@ def test_a_name_is_found_by_the_word_its_capitals_split(make_app, tmp_path):
     client = make_app(content_dir=content).test_client()
     first = search(client, "hugepages")["results"][0]
     assert first["url"] == "/a/alerts/nodehugepagesexhausted"
+
+
+def test_a_typo_becomes_the_nearest_word_before_the_most_common_one(make_app, tmp_path):
+    content = tmp_path / "content"
+    write(content, "disk.md", "# Disk\n\nThe volume keeps filling.\n")
+    write(content, "oom.md", "# Memory\n\n" + "The kernel is killing processes. " * 5 + "\n")
+    client = make_app(content_dir=content).test_client()
+    assert search(client, "volume fillling")["did_you_mean"] == "volume filling"
