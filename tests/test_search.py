@@ -173,3 +173,18 @@ def test_gaps_list_queries_without_results_until_one_is_opened(client):
     assert "?from=" in link
     client.get(link)
     assert "pg_restore" not in client.get("/gaps").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "query", ["labels won't print", "restore nightly dump table", "release rollback revert git"]
+)
+def test_scoring_terms_into_an_array_ranks_as_the_union_tree_does(app, query, monkeypatch):
+    """Long queries are retrieved with Whoosh's array union, for speed: same order."""
+    from kb.search import query as search_query
+
+    service = app.extensions["kb.search"]
+    fast = [(r.id, r.score) for r in service.search(query).results]
+    monkeypatch.setattr(search_query, "ARRAY_UNION_FROM", 10_000)
+    service._answers = type(service._answers)(0)
+    tree = [(r.id, r.score) for r in service.search(query).results]
+    assert fast and fast == tree

@@ -57,7 +57,7 @@ def test_stale_content_is_reindexed_per_file(content_dir, tmp_path, monkeypatch)
     assert titles(data, "kettle") == []
     assert titles(data, "samovar") == ["Samovar"]
     assert titles(data, "teapot") == ["Teapot"]
-    assert index.read_meta(first)["digests"] == library.digests
+    assert index.read_meta(first)["digests"] == index.source_digests(library)
 
 
 def test_deleted_files_leave_the_index(content_dir, tmp_path):
@@ -140,3 +140,16 @@ def test_files_held_by_a_failure_are_released_though_the_caller_keeps_it(tmp_pat
     assert holder[0]() is not None  # the traceback's frame still holds the file
     close_leaked_files(failure)
     assert holder[0]() is None and isinstance(failure, OSError)
+
+
+def test_editing_the_words_of_a_link_reindexes_the_page_it_names(content_dir, tmp_path):
+    data = tmp_path / "data"
+    write(content_dir, "target.md", "# Blocked sign-in attempts\n\nMany sign-ins fail.\n")
+    write(content_dir, "index.md", "# Alerts\n\nSee [loginalarm](target.md).\n")
+    index.ensure(data, load_library(content_dir))
+    both = {"Blocked sign-in attempts", "Alerts"}  # the page now holds the link's words too
+    assert set(titles(data, "loginalarm")) == both
+    write(content_dir, "index.md", "# Alerts\n\nSee [signinstorm](target.md).\n")
+    index.ensure(data, load_library(content_dir))
+    assert set(titles(data, "signinstorm")) == both
+    assert titles(data, "loginalarm") == []

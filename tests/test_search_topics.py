@@ -182,3 +182,49 @@ def test_pages_follow_one_order_whichever_page_is_asked(make_app, tmp_path):
         for r in search(client, "alpha gamma", limit=10, page=page)["results"]
     ]
     assert paged == whole and len(set(paged)) == len(paged)
+
+
+LINKED = {
+    "alerts/login-failures.md": "# Blocked sign-in attempts are high\n\nMany sign-ins fail.\n",
+    "alerts/disk.md": "# Disk filling up\n\nA volume is nearly full.\n",
+    "alerts/index.md": (
+        "# Alerts\n\nWhat each alert means:\n\n"
+        "- [BlockedLoginBurst](login-failures.md): people cannot sign in.\n"
+        "- [VolumeSpaceLow](disk.md): a volume fills.\n"
+    ),
+}
+
+
+def test_a_page_is_found_by_what_other_pages_call_it_when_they_link_to_it(make_app, tmp_path):
+    content = tmp_path / "content"
+    for name, text in LINKED.items():
+        write(content, name, text)
+    client = make_app(content_dir=content).test_client()
+    first = search(client, "BlockedLoginBurst")["results"][0]
+    assert first["url"] == "/a/alerts/login-failures"
+
+
+def test_a_name_is_found_by_the_word_its_capitals_split(make_app, tmp_path):
+    """`NodeHugePagesExhausted` is about hugepages; people type the word as one."""
+    content = tmp_path / "content"
+    write(
+        content,
+        "alerts/NodeHugePagesExhausted.md",
+        "# NodeHugePagesExhausted\n\nNo free pages of the large size are left.\n",
+    )
+    write(
+        content,
+        "alerts/NodePagesSwapping.md",
+        "# NodePagesSwapping\n\nThe node swaps pages out; huge delays follow.\n",
+    )
+    client = make_app(content_dir=content).test_client()
+    first = search(client, "hugepages")["results"][0]
+    assert first["url"] == "/a/alerts/nodehugepagesexhausted"
+
+
+def test_a_typo_becomes_the_nearest_word_before_the_most_common_one(make_app, tmp_path):
+    content = tmp_path / "content"
+    write(content, "disk.md", "# Disk\n\nThe volume keeps filling.\n")
+    write(content, "oom.md", "# Memory\n\n" + "The kernel is killing processes. " * 5 + "\n")
+    client = make_app(content_dir=content).test_client()
+    assert search(client, "volume fillling")["did_you_mean"] == "volume filling"

@@ -9,7 +9,14 @@ from pathlib import Path
 
 from kb.content.model import Article, ContentError, Document, Problem, Tree
 from kb.content.outline import Outline, outline
-from kb.content.parser import anchor_table, article_url, doc_slug, join_link, parse_text
+from kb.content.parser import (
+    ARTICLE_PREFIX,
+    anchor_table,
+    article_url,
+    doc_slug,
+    join_link,
+    parse_text,
+)
 from kb.content.slugs import page_name
 
 
@@ -24,6 +31,8 @@ class Library:
     digests: dict[str, str] = field(default_factory=dict)  # source -> sha256 of its text
     order: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)  # files that could not be parsed at all
+    # slug -> what links from other files call it ("[BlockedUserAttemptsIsHigh](x.md)")
+    mentions: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -115,6 +124,33 @@ def _index_names(library: Library) -> None:
     library.names = {**by_heading, **by_file_name}
 
 
+MAX_MENTIONS, MENTION_CHARS = 20, 120
+
+
+def _index_mentions(library: Library) -> None:
+    """What other files call each article when they link to it. Authors name a page by
+    what it is for ("the alert BlockedUserAttemptsIsHigh", "if Sidekiq stops") in words
+    the page itself may never use, as anchor text does for web search. A file's links to
+    itself (its table of contents) say nothing new and are left out, as are texts that
+    only repeat the title."""
+    found: dict[str, dict[str, str]] = {}
+    for article in library.articles.values():
+        for link in article.links:
+            target = link.target or ""
+            if not target.startswith(ARTICLE_PREFIX) or link.text in ("", link.href):
+                continue
+            slug = target.removeprefix(ARTICLE_PREFIX).split("#", 1)[0]
+            page = library.articles.get(slug)
+            text = link.text[:MENTION_CHARS]
+            if page is None or page.source == article.source:
+                continue
+            key = text.casefold()
+            texts = found.setdefault(slug, {})
+            if key != page.title.casefold() and len(texts) < MAX_MENTIONS:
+                texts.setdefault(key, text)
+    library.mentions = {slug: list(texts.values()) for slug, texts in found.items() if texts}
+
+
 def _claim(library: Library, names: dict[str, str], name: str, page: Article) -> None:
     key = name_key(name)
     other = library.articles.get(names.get(key, ""))
@@ -189,6 +225,7 @@ def load_library(root: Path, checks: set[str] | None = None) -> Library:
             continue
         _add_document(library, document)
     _index_names(library)
+    _index_mentions(library)
     return library
 
 

@@ -42,6 +42,8 @@ class Link:
 
     href: str
     line: int
+    text: str = ""  # the link's visible text: what the author called its target
+    target: str | None = None  # kb's URL of the target, when it is one of the pages
 
 
 @dataclass

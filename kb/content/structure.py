@@ -68,7 +68,8 @@ class RawStep:
 @dataclass
 class Facts:
     headings: list[tuple[int, str, str]] = field(default_factory=list)
-    links: list[tuple[str, int]] = field(default_factory=list)  # (href as written, line)
+    # (href as written, line, the link's own text)
+    links: list[tuple[str, int, str]] = field(default_factory=list)
     symptoms: str | None = None
     symptoms_html: str = ""
     steps: list[RawStep] | None = None  # from a labelled Solution block
@@ -114,12 +115,13 @@ class SectionReader:
             if token.type != "inline":
                 continue
             line = self.line_of(token) or first_line
-            for child in token.children or ():
+            children = token.children or []
+            for position, child in enumerate(children):
                 if child.type != "link_open":
                     continue
                 href = str(child.attrGet("href") or "")
                 if is_internal(href):
-                    facts.links.append((href, line))
+                    facts.links.append((href, line, _link_text(children, position)))
                     resolved = self.resolve(href)
                     if resolved is not None:
                         child.attrSet("href", resolved)
@@ -296,3 +298,19 @@ def check_name(item: SyntaxTreeNode) -> str | None:
                     return following.content.strip()
                 break
     return None
+
+
+def _link_text(children: list[Token], start: int) -> str:
+    """The visible text of the link opened at `start`: what its author called the target."""
+    parts: list[str] = []
+    depth = 0
+    for child in children[start:]:
+        if child.type == "link_open":
+            depth += 1
+        elif child.type == "link_close":
+            depth -= 1
+            if depth == 0:
+                break
+        elif child.type in ("text", "code_inline", "text_special"):
+            parts.append(child.content)
+    return " ".join("".join(parts).split())

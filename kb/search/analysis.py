@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import pairwise
 
 from whoosh.analysis import (
     STOP_WORDS,
@@ -103,8 +104,14 @@ class CamelCaseFilter(Filter):
                 yield token
                 continue
             yield token
-            for part in _CAMEL_PART.findall(text):
+            parts = _CAMEL_PART.findall(text)
+            for part in parts:
                 token.text = part
+                yield token
+            # neighbours joined too: prose writes as one word what a name capitalises
+            # twice (`DNSNxDomain` is about NXDOMAIN, `NodeFileDescriptorLimit`)
+            for first, second in pairwise(parts):
+                token.text = first + second
                 yield token
 
 

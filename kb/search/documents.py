@@ -3,6 +3,7 @@ article carries a tree) and, once the directory exists, per contact."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,7 +23,15 @@ KIND_CONTACT = "contact"
 # How many times each part is repeated in the combined `all` field: term frequency is
 # what BM25 weighs, so repeating the title makes a title word count like several body ones.
 PREVIEW_CHARS = 1500
-REPEATS = {"title": 4, "aliases": 3, "symptoms": 3, "headings": 2, "context": 2, "body": 1}
+REPEATS = {
+    "title": 4,
+    "aliases": 3,
+    "symptoms": 3,
+    "headings": 2,
+    "context": 2,
+    "mentions": 2,
+    "body": 1,
+}
 
 
 def weighted_text(**parts: str) -> str:
@@ -52,6 +61,7 @@ class TopicText:
     title: str  # the guide's title where the topic carries one
     indexed_title: str
     names: list[str]
+    mentions: list[str]  # what links from other files call it
     trail: list[str]
     symptoms: str
     headings: list[str]
@@ -77,6 +87,7 @@ def topic_text(library: Library, topic: Article) -> TopicText:
         title=title,
         indexed_title=title if title == topic.title else f"{title} — {topic.title}",
         names=_names(topic),
+        mentions=[m for a in [topic, *parts] for m in library.mentions.get(a.slug, [])],
         trail=[a.title for a in library.breadcrumb(topic)],
         symptoms=symptoms,
         headings=headings,
@@ -107,6 +118,7 @@ def topic_document(library: Library, topic: Article) -> dict:
             title=text.indexed_title,
             aliases=" ".join(text.names),
             context=" ".join(text.trail),
+            mentions=" . ".join(text.mentions),
             symptoms=text.symptoms,
             headings=" ".join(text.headings),
             body=text.body,
@@ -171,6 +183,24 @@ def contact_document(contact) -> dict:
         "parts": "",
         "spell": details,
         "all": weighted_text(title=title, aliases="", symptoms="", headings=group, body=body),
+    }
+
+
+def source_digests(library: Library) -> dict[str, str]:
+    """Per file, what its search documents are made of: its own text, and what other files'
+    links call its pages, so editing a link's words re-indexes the page it names."""
+    mentions: dict[str, list[str]] = {}
+    for slug, texts in library.mentions.items():
+        article = library.article(slug)
+        if article is not None:
+            mentions.setdefault(article.source, []).extend([slug, *texts])
+    return {
+        source: (
+            hashlib.sha256("\n".join([digest, *mentions[source]]).encode()).hexdigest()
+            if source in mentions
+            else digest
+        )
+        for source, digest in library.digests.items()
     }
 
 

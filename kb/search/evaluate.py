@@ -61,7 +61,9 @@ def answers_of(library: Library, slug: str) -> set[str]:
     article = library.article(slug)
     if article is None:
         return set()
-    labels = {article.source}
+    # its own deeper headings too: an H4 is not a page of its own, but the section holding
+    # it is where a reader finds it
+    labels = {article.source, *(f"{article.source}#{h.anchor}" for h in article.headings)}
     current = article
     while current is not None:
         if current.level:

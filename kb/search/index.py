@@ -27,9 +27,9 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 
 from kb.content.library import Library
 from kb.search.analysis import spelling_analyzer, text_analyzer
-from kb.search.documents import library_documents
+from kb.search.documents import library_documents, source_digests
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9  # bumped when analysis or documents change: old indexes rebuild
 KEEP_GENERATIONS = 2  # the live one and the one before, for readers still on it
 Progress = Callable[[int, int], None]
 
@@ -180,7 +180,7 @@ def _build_locked(data_dir, library, progress, extra=None) -> Path:
     _add_all(writer, docs, total, progress)
     writer.commit(optimize=True)
     ix.close()
-    _write_meta(generation, {**library.digests, **extra_digests(extra)})
+    _write_meta(generation, {**source_digests(library), **extra_digests(extra)})
     link = folder / f"current.{os.getpid()}.tmp"
     with contextlib.suppress(FileNotFoundError):
         link.unlink()
@@ -208,7 +208,7 @@ def ensure(
         meta = read_meta(generation) if generation else {}
         if generation is None or meta.get("version") != SCHEMA_VERSION or not usable(generation):
             return _build_locked(data_dir, library, progress, extra)
-        wanted = {**library.digests, **extra_digests(extra)}
+        wanted = {**source_digests(library), **extra_digests(extra)}
         indexed: dict[str, str] = meta.get("digests", {})
         changed = {s for s, d in wanted.items() if indexed.get(s) != d}
         removed = set(indexed) - set(wanted)

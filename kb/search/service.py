@@ -203,7 +203,9 @@ class SearchService:
         telling = self._telling(searcher, query_terms)
         query = retrieval_query(telling, synonyms)
         wanted = offset + limit
-        hits = list(searcher.search(query, limit=max(CANDIDATES, wanted)))
+        # A comprehension, not list(): list() asks Results for its length, which makes
+        # Whoosh count every match again (a quarter of the query's time at 10,000 topics).
+        hits = [hit for hit in searcher.search(query, limit=max(CANDIDATES, wanted))]
         # Counted over what retrieval can return, so every counted result is reachable.
         answer.total = self._count(searcher, telling, synonyms)
         # Only the best CANDIDATES are re-ranked, the rest follow in Whoosh's order: the

@@ -10,8 +10,13 @@ anyone types (a 5,000-letter "word" costs nothing).
 from __future__ import annotations
 
 import re
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 from whoosh.searching import Searcher
 from wordfreq import zipf_frequency
 
@@ -37,8 +42,36 @@ def candidates(text: str) -> list[str]:
     return found
 
 
-def corrector_for(searcher: Searcher):
-    return searcher.reader().corrector("spell")
+@dataclass(frozen=True)
+class Corrector:
+    """The nearest words of the index's spelling vocabulary (optimal string alignment, so
+    a swap of two letters is one edit), nearest first, then the most common. rapidfuzz
+    compares a word with all of them in C in about a millisecond at 10,000 articles, where
+    Whoosh's automaton walk took 40 ms and could prefer a farther word ("fillling" ->
+    "killing" over "filling")."""
+
+    words: list[str]
+    frequency: Callable[[str], int]
+
+    def suggest(self, word: str, limit: int = 1, maxdist: int = 1) -> list[str]:
+        found = process.extract(
+            word, self.words, scorer=OSA.distance, score_cutoff=maxdist, limit=None
+        )
+        found.sort(key=lambda match: (match[1], -self.frequency(match[0]), match[0]))
+        return [match[0] for match in found[:limit]]
+
+
+# Each reader's vocabulary is read once (14 ms at 10,000 articles), and dropped with it.
+_VOCABULARIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def corrector_for(searcher: Searcher) -> Corrector:
+    reader = searcher.reader()
+    words = _VOCABULARIES.get(reader)
+    if words is None:
+        words = [term.decode("utf-8") for term in reader.lexicon("spell")]
+        _VOCABULARIES[reader] = words
+    return Corrector(words, lambda word: reader.doc_frequency("spell", word))
 
 
 def correct(searcher: Searcher, text: str, vocabulary: set[str]) -> str:
