@@ -74,9 +74,10 @@ class Links:
 
     def __init__(self, here: str):
         self.here = here
+        self.folders = tuple(here.split("/")[:-1])
 
     def to(self, target: str, fragment: str = "") -> str:
-        return relative(self.here, target, fragment)
+        return _from_folders(self.folders, target, fragment)
 
     def article(self, slug: str, fragment: str = "") -> str:
         return self.to(article_path(slug), fragment)
