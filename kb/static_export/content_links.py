@@ -45,7 +45,13 @@ class ContentLinks:
                 return ""  # no href: the words stay, the dead link goes
             return match.group(1) + html.escape(target) + match.group(3)
 
-        return _TAG.sub(lambda tag: _URL_ATTRIBUTE.sub(attribute, tag.group(0)), markup)
+        def tag(match: re.Match) -> str:
+            found = match.group(0)
+            if 'href="' not in found and 'src="' not in found:
+                return found  # most tags (<p>, <li>, <code>…) link nowhere
+            return _URL_ATTRIBUTE.sub(attribute, found)
+
+        return _TAG.sub(tag, markup)
 
     def target(self, href: str, here: str, source: str) -> str | None:
         """Where a link should point in the export, or None when nothing there answers."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from urllib.parse import quote
 
 ARTICLES = "a"
@@ -24,6 +25,7 @@ CONTACTS_VCARD = "contacts.vcf"
 MARKER = "kb-export.json"  # says a folder is a kb export, so a new one may replace it
 
 
+@lru_cache(maxsize=65_536)  # a page's slug is looked up by every page linking to it
 def _safe(name: str) -> str:
     """A slug or id as a relative path that stays inside its folder; anything that could
     climb out (`..`, an empty part, a backslash) gets a name made from its hash instead."""
@@ -50,7 +52,13 @@ def relative(here: str, target: str, fragment: str = "") -> str:
     """The href from the page at `here` to the file at `target` (both from the root).
     Both are normalised paths of the export, so shared folders are simply dropped (a
     page links tens of times: posixpath.relpath made a third of a large export's time)."""
-    folders = here.split("/")[:-1]
+    return _from_folders(tuple(here.split("/")[:-1]), target, fragment)
+
+
+@lru_cache(maxsize=65_536)
+def _from_folders(folders: tuple[str, ...], target: str, fragment: str) -> str:
+    """`relative` from any page in a folder: the pages of a folder link to the same home,
+    assets and neighbours, so each link is worked out once per folder, not per page."""
     parts = target.split("/")
     shared = 0
     limit = min(len(folders), len(parts) - 1)
@@ -66,9 +74,10 @@ class Links:
 
     def __init__(self, here: str):
         self.here = here
+        self.folders = tuple(here.split("/")[:-1])
 
     def to(self, target: str, fragment: str = "") -> str:
-        return relative(self.here, target, fragment)
+        return _from_folders(self.folders, target, fragment)
 
     def article(self, slug: str, fragment: str = "") -> str:
         return self.to(article_path(slug), fragment)

@@ -55,6 +55,8 @@ def stem(word: str) -> str:
 
 
 def _fold(text: str) -> str:
+    if text.isascii():
+        return text  # nothing to fold, and most text is plain ASCII
     return _MARKS.sub("", unicodedata.normalize("NFKD", text)).replace("’", "'")
 
 
@@ -98,10 +100,7 @@ def _token_words(raw: str) -> tuple[str, ...]:
 
 def tokens(text: str) -> list[str]:
     """The words of a text, in order; search.js's `tokens` gives the same list."""
-    found: list[str] = []
-    for match in _TOKEN.finditer(_fold(text)):
-        found.extend(_token_words(match.group(0)))
-    return found
+    return [word for raw in _TOKEN.findall(_fold(text)) for word in _token_words(raw)]
 
 
 @dataclass

@@ -44,6 +44,7 @@ def environment() -> Environment:
         loader=ChoiceLoader([FileSystemLoader(str(folder)) for folder in TEMPLATE_FOLDERS]),
         autoescape=select_autoescape(default=True),
         undefined=StrictUndefined,
+        auto_reload=False,  # an export is over in seconds: no need to stat templates per page
     )
     env.filters["phone"] = display_phone
     return env
