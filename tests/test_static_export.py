@@ -353,3 +353,24 @@ def test_editors_download_the_latest_export_rebuilt_when_contacts_change(people)
 def test_contacts_of_an_export_are_plain_objects(app):
     with app.app_context():
         assert all(isinstance(c, Contact) for c in current_snapshot().contacts)
+
+
+def test_the_exported_search_finds_a_page_by_what_other_pages_link_to_it_as(make_app, tmp_path):
+    content = tmp_path / "content"
+    write(content, "login.md", "# Sign-in failures\n\nMany sign-ins fail.\n")
+    write(content, "alerts.md", "# Alerts\n\n- [BlockedLoginBurst](login.md): read this.\n")
+    folder = tmp_path / "site"
+    export(make_app(content_dir=content), folder)
+    script = next(folder.rglob("search-index.js")).read_text(encoding="utf-8")
+    index = json.loads(script.removeprefix("window.KB_SEARCH_INDEX = ").rstrip().rstrip(";"))
+    postings = index["postings"][index["words"].index("blockedloginburst")]
+    documents = [index["docs"][number][0] for number in _numbers(postings[0::2])]
+    assert any("login" in url for url in documents), documents
+
+
+def _numbers(gaps: list[int]) -> list[int]:
+    numbers, total = [], 0
+    for gap in gaps:
+        total += gap
+        numbers.append(total)
+    return numbers

@@ -26,7 +26,15 @@ from functools import lru_cache
 
 from kb.search.analysis import NEGATIONS, STOP
 
-FIELD_WEIGHTS = {"title": 8, "names": 6, "symptoms": 4, "headings": 3, "trail": 2, "body": 1}
+FIELD_WEIGHTS = {
+    "title": 8,
+    "names": 6,
+    "symptoms": 4,
+    "headings": 3,
+    "mentions": 3,  # what other files' links call the page, weighted as kb's search does
+    "trail": 2,
+    "body": 1,
+}
 MAX_BODY_WORDS = 400  # distinct body words kept per document, in reading order (as kb's parts)
 SNIPPET_CHARS = 180
 _TOKEN = re.compile(r"\w+(?:'\w+)?(?:[._/-]\w+(?:'\w+)?)*")

@@ -34,6 +34,7 @@ def _topic_entries(site: Site) -> list[Entry]:
                     "names": " ".join(text.names),
                     "symptoms": text.symptoms,
                     "headings": " ".join(text.headings),
+                    "mentions": " ".join(text.mentions),
                     "trail": " ".join(text.trail),
                     "body": text.body,
                 },
