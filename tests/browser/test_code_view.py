@@ -158,3 +158,44 @@ def test_pages_with_code_break_no_content_security_rule(open_page, runbooks):
         page.goto(runbooks + path)
         page.locator(".copy").first.click()
     assert refused == []
+
+
+CALLOUTS = """# Restores
+
+## Before you start
+
+> [!WARNING]
+> A restore overwrites today's data.
+
+> [!NOTE]
+> Nightly dumps are kept for a week.
+
+!!! danger "Careful"
+    Dropping the schema cannot be undone.
+"""
+
+
+@pytest.fixture(scope="module")
+def callouts(tmp_path_factory):
+    content = tmp_path_factory.mktemp("callouts")
+    write(content, "restores.md", CALLOUTS)
+    with serving(content, tmp_path_factory.mktemp("data")) as served:
+        yield served[1]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_alerts_and_admonitions_read_as_callouts_of_their_kind(open_page, callouts, scheme):
+    page = open_page(SIZES["desktop"], scheme=scheme)
+    page.goto(callouts + "/a/restores/before-you-start")
+    warning = page.locator(".markdown-alert-warning")
+    note = page.locator(".markdown-alert-note")
+    danger = page.locator(".admonition.danger")
+    bars = {_style(box, "borderLeftColor") for box in (warning, note, danger)}
+    assert len(bars) == 3  # each kind its own colour
+    for box in (warning, note, danger):
+        assert _style(box, "borderLeftWidth") == "4px"
+        title = box.locator(".markdown-alert-title, .admonition-title")
+        seen = over(_style(box, "backgroundColor"), _page_background(page))
+        assert contrast(_style(title, "color"), seen) >= 4.5
+        assert contrast(_style(box.locator("p").last, "color"), seen) >= 4.5
+    keep_screenshot(page, f"callouts-{scheme}", full_page=True)
