@@ -70,6 +70,8 @@ def test_a_check_step_says_what_it_runs_while_it_waits(client):
     tree = client.get("/trees/acme/issue-checkout-fails").get_data(as_text=True)
     assert 'data-busy="Running the live check “Shop is ready (GET /health/ready)”; ' in tree
     assert "it gives up after 2 s…" in tree
+    found = client.get("/search", query_string={"q": "checkout fails"}).get_data(as_text=True)
+    assert 'data-busy="Running the live check “Shop is ready (GET /health/ready)”; ' in found
 
 
 def test_a_stream_holds_its_place_among_waiting_requests_until_it_is_closed(
