@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from kb.content.library import load_library
 from kb.content.model import ContentError
 from kb.content.parser import parse_text
+from tests.conftest import write
 
 RUNBOOK = """---
 title: Ops
@@ -188,3 +190,19 @@ def test_a_symlink_out_of_the_content_folder_is_never_published(tmp_path):
     assert [str(p) for p in library.errors] == [
         "envleak.md:1: not read: a link to a file outside the content folder"
     ]
+
+
+def test_links_from_other_files_name_the_pages_they_point_to(tmp_path):
+    from kb.search.documents import telling
+
+    write(tmp_path, "a.md", "# Alpha\n\n- [Own section](#beta)\n\n## Beta\n\nText.\n")
+    write(
+        tmp_path,
+        "b.md",
+        "# B\n\nSee [the disk\nfull alert](a.md#beta), [Alpha](a.md), [](a.md),\n"
+        "[![icon](i.png)](a.md) and [see here](a.md).\n",
+    )
+    library = load_library(tmp_path)
+    # a file's own links, texts repeating the title, empty and image-only links add nothing
+    assert library.mentions == {"a/beta": ["the disk full alert"], "a": ["see here"]}
+    assert telling("the disk full alert") and not telling("see here")

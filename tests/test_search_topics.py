@@ -228,3 +228,18 @@ def test_a_typo_becomes_the_nearest_word_before_the_most_common_one(make_app, tm
     write(content, "oom.md", "# Memory\n\n" + "The kernel is killing processes. " * 5 + "\n")
     client = make_app(content_dir=content).test_client()
     assert search(client, "volume fillling")["did_you_mean"] == "volume filling"
+
+
+@pytest.mark.parametrize(
+    "title, typed",
+    [
+        ("KubePod restarts", "KubePod restarts"),
+        ("KubePodCrashLooping restarts", "crash looping restarts"),
+    ],
+)
+def test_a_names_parts_stay_next_to_the_word_after_it(title, typed):
+    """So typing a title, or the end of its name and what follows, is a phrase match."""
+    from kb.search.analysis import terms
+    from kb.search.query import contains_phrase
+
+    assert contains_phrase(terms(title), list(dict.fromkeys(terms(typed))))

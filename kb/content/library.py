@@ -128,11 +128,9 @@ MAX_MENTIONS, MENTION_CHARS = 20, 120
 
 
 def _index_mentions(library: Library) -> None:
-    """What other files call each article when they link to it. Authors name a page by
-    what it is for ("the alert BlockedUserAttemptsIsHigh", "if Sidekiq stops") in words
-    the page itself may never use, as anchor text does for web search. A file's links to
-    itself (its table of contents) say nothing new and are left out, as are texts that
-    only repeat the title."""
+    """What other files call each page when they link to it: words the page itself may
+    never use, as anchor text is for web search. A file's links to itself (its table of
+    contents) and texts that only repeat the title add nothing."""
     found: dict[str, dict[str, str]] = {}
     for article in library.articles.values():
         for link in article.links:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 from kb.content.fields import fields_in, key_of
@@ -120,7 +119,6 @@ def parse_text(
         parent = stack[-1] if stack else None
         article = _article(outl, section, slug, source, parent, reserved)
         _fill(article, outl, section, html, facts)
-        article.links = [replace(link, target=resolve(link.href)) for link in article.links]
         for link in article.links:
             if link.target is None:
                 problems.append(Problem(source, link.line, f"broken link: {link.href}"))
@@ -184,11 +182,10 @@ def _fill(article: Article, outl: Outline, section: Section, html: str, facts: F
     article.headings = [Heading(level, anchor, text) for level, anchor, text in facts.headings]
     article.tables = facts.tables
     article.navigation = bool(article.level) and (is_navigation(article.title) or facts.links_only)
-    for href, line, text in facts.links:
+    for href, line, text, target in facts.links:
         found = _locate(outl.lines, f"({href}", line)
-        article.links.append(
-            Link(href, found if found != line else _locate(outl.lines, href, line), text)
-        )
+        at = found if found != line else _locate(outl.lines, href, line)
+        article.links.append(Link(href, at, text, target))
 
 
 def _section_aliases(

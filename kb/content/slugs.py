@@ -12,8 +12,13 @@ _TEXT_TOKENS = {"text", "code_inline", "text_special"}
 def inline_text(token: Token) -> str:
     """A heading's text as GitHub reads it for its anchor (the element's textContent):
     code keeps its text, images and raw tags give none."""
+    return children_text(token.children or ())
+
+
+def children_text(children) -> str:
+    """The text inline tokens show, line breaks as newlines."""
     parts: list[str] = []
-    for child in token.children or ():
+    for child in children:
         if child.type in _TEXT_TOKENS:
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):

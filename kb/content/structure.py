@@ -14,7 +14,7 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from kb.content.markdown import render_inline, render_tokens
-from kb.content.slugs import inline_text
+from kb.content.slugs import children_text, inline_text
 from kb.content.text import html_to_text
 
 LinkResolver = Callable[[str], str | None]
@@ -68,8 +68,8 @@ class RawStep:
 @dataclass
 class Facts:
     headings: list[tuple[int, str, str]] = field(default_factory=list)
-    # (href as written, line, the link's own text)
-    links: list[tuple[str, int, str]] = field(default_factory=list)
+    # (href as written, line, the link's own text, kb's URL for it or None when broken)
+    links: list[tuple[str, int, str, str | None]] = field(default_factory=list)
     symptoms: str | None = None
     symptoms_html: str = ""
     steps: list[RawStep] | None = None  # from a labelled Solution block
@@ -121,8 +121,9 @@ class SectionReader:
                     continue
                 href = str(child.attrGet("href") or "")
                 if is_internal(href):
-                    facts.links.append((href, line, _link_text(children, position)))
                     resolved = self.resolve(href)
+                    text = _link_text(children, position)
+                    facts.links.append((href, line, text, resolved))
                     if resolved is not None:
                         child.attrSet("href", resolved)
                 elif href.startswith(("http://", "https://")):
@@ -302,15 +303,9 @@ def check_name(item: SyntaxTreeNode) -> str | None:
 
 def _link_text(children: list[Token], start: int) -> str:
     """The visible text of the link opened at `start`: what its author called the target."""
-    parts: list[str] = []
     depth = 0
-    for child in children[start:]:
-        if child.type == "link_open":
-            depth += 1
-        elif child.type == "link_close":
-            depth -= 1
-            if depth == 0:
-                break
-        elif child.type in ("text", "code_inline", "text_special"):
-            parts.append(child.content)
-    return " ".join("".join(parts).split())
+    for end, child in enumerate(children[start:], start):
+        depth += {"link_open": 1, "link_close": -1}.get(child.type, 0)
+        if depth == 0:
+            return " ".join(children_text(children[start + 1 : end]).split())
+    return ""

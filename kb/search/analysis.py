@@ -105,13 +105,15 @@ class CamelCaseFilter(Filter):
                 continue
             yield token
             parts = _CAMEL_PART.findall(text)
+            # Neighbours joined too: prose writes as one word what a name capitalises
+            # twice (`DNSNxDomain` is about NXDOMAIN). Joins first, so the last part stays
+            # next to the word after the name, for phrase matching.
+            if len(parts) > 2:
+                for first, second in pairwise(parts):
+                    token.text = first + second
+                    yield token
             for part in parts:
                 token.text = part
-                yield token
-            # neighbours joined too: prose writes as one word what a name capitalises
-            # twice (`DNSNxDomain` is about NXDOMAIN, `NodeFileDescriptorLimit`)
-            for first, second in pairwise(parts):
-                token.text = first + second
                 yield token
 
 

@@ -42,6 +42,14 @@ SYMPTOMS_CHARS = 600
 MAX_PART_TERMS = 400
 
 
+# Link texts that name no page in particular ("see here", "this runbook").
+GENERIC_LINK_WORDS = set(terms("here this link page doc docs documentation runbook read more see"))
+
+
+def telling(link_text: str) -> bool:
+    return any(term not in GENERIC_LINK_WORDS for term in terms(link_text))
+
+
 def _names(article: Article) -> list[str]:
     """Other names a file goes by: its file name and its H1 when front matter titles it
     (alert runbooks are named after their alert), and its aliases."""
@@ -87,7 +95,9 @@ def topic_text(library: Library, topic: Article) -> TopicText:
         title=title,
         indexed_title=title if title == topic.title else f"{title} — {topic.title}",
         names=_names(topic),
-        mentions=[m for a in [topic, *parts] for m in library.mentions.get(a.slug, [])],
+        mentions=[
+            m for a in [topic, *parts] for m in library.mentions.get(a.slug, []) if telling(m)
+        ],
         trail=[a.title for a in library.breadcrumb(topic)],
         symptoms=symptoms,
         headings=headings,

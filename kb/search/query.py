@@ -24,8 +24,8 @@ FIELD = "all"  # the one searched field; documents weight title and symptoms by 
 SYNONYM_WEIGHT = 0.6
 CANDIDATES = 12
 COORDINATION = 0.8  # how much matching all of the query's terms is worth over matching one
-PHRASE_BONUS = 0.5
-ARRAY_UNION_FROM = 3  # query parts from which retrieval scores into an array  # the query as a phrase in the title or symptoms
+PHRASE_BONUS = 0.5  # the query as a phrase in the title or symptoms
+ARRAY_UNION_FROM = 3  # query parts from which retrieval scores into an array
 _WORD = re.compile(TOKEN_PATTERN)
 
 
@@ -51,12 +51,12 @@ def retrieval_query(query_terms: list[str], alternatives: list[TermPhrase]) -> Q
         weight = SYNONYM_WEIGHT / len(phrase)
         words_ = [Term(FIELD, word, boost=weight) for word in phrase]
         parts.append(words_[0] if len(words_) == 1 else And(words_))
+    # Past 5,000 documents Whoosh unites terms in a binary tree of matchers walked in
+    # Python per document; scoring each term's postings into an array ranks the same and
+    # is faster with three or more terms. Chosen here, not by index size.
     query = Or(parts)
-    if len(parts) >= ARRAY_UNION_FROM:
-        # Whoosh's default Or is a binary tree of union matchers, walked in Python per
-        # document; with many terms, scoring each term's postings into an array is
-        # faster and ranks the same (bench/search.py p95 27 -> 18 ms at 10,000 topics).
-        query.matcher_type = Or.ARRAY_MATCHER
+    many = len(parts) >= ARRAY_UNION_FROM
+    query.matcher_type = Or.ARRAY_MATCHER if many else Or.DEFAULT_MATCHER
     return query
 
 
