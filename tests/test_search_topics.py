@@ -243,3 +243,26 @@ def test_a_names_parts_stay_next_to_the_word_after_it(title, typed):
     from kb.search.query import contains_phrase
 
     assert contains_phrase(terms(title), list(dict.fromkeys(terms(typed))))
+
+
+def test_everyday_words_weigh_less_in_a_small_library_than_in_a_large_one():
+    from kb.search.query import term_weights
+
+    small = term_weights("is the new version actually live on postgres", documents=40)
+    assert small["postgr"] == 1.0 and small["new"] < 0.7 and small["actual"] < 0.7
+    large = term_weights("is the new version actually live on postgres", documents=100_000)
+    assert large["new"] > 0.99
+
+
+def test_a_page_about_the_words_meant_beats_one_repeating_an_everyday_word(make_app, tmp_path):
+    content = tmp_path / "content"
+    write(
+        content,
+        "ops.md",
+        "# Ops\n\n## Verify the release\n\nCheck which version runs: curl the health URL and "
+        "compare its commit with the one you pushed to the main branch after review.\n\n"
+        "## Create an admin\n\nA new admin needs a new password and a role.\n",
+    )
+    client = make_app(content_dir=content).test_client()
+    first = search(client, "is the new version actually live")["results"][0]
+    assert first["url"] == "/a/ops/verify-the-release"

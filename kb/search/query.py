@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from whoosh.query import And, NullQuery, Or, Query, Term
+from wordfreq import zipf_frequency
 
-from kb.search.analysis import TOKEN_PATTERN
+from kb.search.analysis import TOKEN_PATTERN, terms
 from kb.search.synonyms import Phrase as TermPhrase
 
 MAX_QUERY_CHARS = 500
@@ -41,11 +43,40 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def retrieval_query(query_terms: list[str], alternatives: list[TermPhrase]) -> Query:
+# Everyday English words ("new", "actually", "right now") say less about which page is
+# meant than rare ones. A corpus-only idf cannot tell in a small runbook, where "new" may
+# be as rare as "migration"; general English frequency (wordfreq) is the prior, and it
+# fades as the library grows and its own idf becomes reliable.
+ORDINARY_DISCOUNT = 0.8  # an everyday word's weight at most this much lower, in a tiny library
+PRIOR_DOCUMENTS = 100  # library size at which the discount is halved
+
+
+@lru_cache(maxsize=50_000)
+def _zipf(word: str) -> float:
+    return zipf_frequency(word, "en")
+
+
+def term_weights(text: str, documents: int) -> dict[str, float]:
+    """Each query term's weight, 1.0 for a rare word, less for an everyday one."""
+    strength = ORDINARY_DISCOUNT * PRIOR_DOCUMENTS / (PRIOR_DOCUMENTS + documents)
+    weights: dict[str, float] = {}
+    for word in words(text):
+        everyday = min(1.0, max(0.0, (_zipf(word.lower()) - 3.0) / 4.0))  # zipf 3..7
+        for term in terms(word):
+            weights[term] = min(weights.get(term, 1.0), 1.0 - strength * everyday)
+    return weights
+
+
+def retrieval_query(
+    query_terms: list[str], alternatives: list[TermPhrase], weights: dict | None = None
+) -> Query:
     """Stage one: every query term, and every synonym at a lower weight, summed."""
     if not query_terms:
         return NullQuery
-    parts: list[Query] = [Term(FIELD, term) for term in dict.fromkeys(query_terms)]
+    weights = weights or {}
+    parts: list[Query] = [
+        Term(FIELD, term, boost=weights.get(term, 1.0)) for term in dict.fromkeys(query_terms)
+    ]
     for phrase in alternatives:
         # every word of a multi-word synonym must be there ("out of memory")
         weight = SYNONYM_WEIGHT / len(phrase)
@@ -73,11 +104,18 @@ CONTACT_BONUS = 0.8
 
 
 def rerank_factor(
-    query_terms: list[str], matched: set[str], short_text_terms: list[str], kind: str = ""
+    query_terms: list[str],
+    matched: set[str],
+    short_text_terms: list[str],
+    kind: str = "",
+    weights: dict | None = None,
 ) -> float:
     """Stage two: reward covering more of the query, and the query as a phrase."""
     distinct = list(dict.fromkeys(query_terms))
-    coverage = sum(1 for t in distinct if t in matched) / len(distinct) if distinct else 0.0
+    weights = weights or {}
+    total = sum(weights.get(t, 1.0) for t in distinct)
+    covered = sum(weights.get(t, 1.0) for t in distinct if t in matched)
+    coverage = covered / total if total else 0.0
     factor = 1.0 + COORDINATION * coverage
     if contains_phrase(short_text_terms, distinct):
         factor += PHRASE_BONUS

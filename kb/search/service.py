@@ -23,6 +23,7 @@ from kb.search.query import (
     clean,
     rerank_factor,
     retrieval_query,
+    term_weights,
 )
 from kb.search.snippets import snippet
 from kb.search.spelling import correct
@@ -201,7 +202,8 @@ class SearchService:
         query_terms = terms(corrected)
         synonyms = self._cheapest(searcher, alternatives(query_terms, self.synonyms))
         telling = self._telling(searcher, query_terms)
-        query = retrieval_query(telling, synonyms)
+        weights = term_weights(corrected, searcher.doc_count())
+        query = retrieval_query(telling, synonyms, weights)
         wanted = offset + limit
         # A comprehension, not list(): list() asks Results for its length, which makes
         # Whoosh count every match again (a quarter of the query's time at 10,000 topics).
@@ -216,7 +218,7 @@ class SearchService:
         for hit in head:
             short = hit.get("short", "").split()
             factor = rerank_factor(
-                query_terms, contained.get(hit.docnum, set()), short, hit["kind"]
+                query_terms, contained.get(hit.docnum, set()), short, hit["kind"], weights
             )
             ranked.append((hit.score * factor, hit))
         ranked.sort(key=lambda pair: pair[0], reverse=True)
