@@ -266,3 +266,18 @@ def test_a_page_about_the_words_meant_beats_one_repeating_an_everyday_word(make_
     client = make_app(content_dir=content).test_client()
     first = search(client, "is the new version actually live")["results"][0]
     assert first["url"] == "/a/ops/verify-the-release"
+
+
+def test_a_page_listing_whom_to_call_answers_someone_wanting_to_reach_a_person(make_app, tmp_path):
+    content = tmp_path / "content"
+    write(
+        content,
+        "ops.md",
+        "# Ops\n\n## User management\n\nThe manager on duty can reset passwords; a manager "
+        "approves new managers.\n\n## Duty roster\n\n| Role | Phone |\n|---|---|\n"
+        "| Duty manager | +237 6 71 23 45 67 |\n",
+    )
+    client = make_app(content_dir=content).test_client()
+    results = search(client, "need to reach the duty manager")["results"]
+    pages = [r["url"] for r in results if r["kind"] != "contact"]  # the card comes first
+    assert pages[0] == "/a/ops/duty-roster"

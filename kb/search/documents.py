@@ -50,6 +50,21 @@ def telling(link_text: str) -> bool:
     return any(term not in GENERIC_LINK_WORDS for term in terms(link_text))
 
 
+# Table columns that say its rows are people or vendors to reach.
+CONTACT_COLUMNS = {"phone", "mobile", "email", "e-mail", "contact", "support url", "pager"}
+
+
+def holds_contacts(articles: list[Article]) -> bool:
+    """Whether a topic lists whom to call: a table with a phone, email or support column.
+    Such a page answers "need to reach the IT manager" as a contact card does."""
+    return any(
+        CONTACT_COLUMNS & {cell.strip().lower() for cell in table[0]}
+        for article in articles
+        for table in article.tables
+        if table
+    )
+
+
 def _names(article: Article) -> list[str]:
     """Other names a file goes by: its file name and its H1 when front matter titles it
     (alert runbooks are named after their alert), and its aliases."""
@@ -123,6 +138,7 @@ def topic_document(library: Library, topic: Article) -> dict:
         "source": topic.source,
         "tree": text.tree.id if text.tree else "",
         "parts": _parts_field(topic, text.parts),
+        "reach": holds_contacts([topic, *text.parts]),
         "spell": " ".join([topic.title, text.symptoms, text.body]),
         "all": weighted_text(
             title=text.indexed_title,

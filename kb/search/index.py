@@ -29,7 +29,7 @@ from kb.content.library import Library
 from kb.search.analysis import spelling_analyzer, text_analyzer
 from kb.search.documents import library_documents, source_digests
 
-SCHEMA_VERSION = 9  # bumped when analysis or documents change: old indexes rebuild
+SCHEMA_VERSION = 10  # bumped when analysis or documents change: old indexes rebuild
 KEEP_GENERATIONS = 2  # the live one and the one before, for readers still on it
 Progress = Callable[[int, int], None]
 
@@ -52,6 +52,7 @@ def schema() -> Schema:
         short=STORED(),  # title and symptoms as analysed terms, for phrase re-ranking
         tree=STORED(),
         parts=STORED(),  # a topic's parts with their terms, to point at the best one
+        reach=STORED(),  # it lists people or vendors to call (kb.search.documents)
     )
 
 

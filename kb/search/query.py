@@ -98,7 +98,8 @@ def contains_phrase(haystack: list[str], needle: list[str]) -> bool:
     )
 
 
-# Words that say "I want to reach someone": contacts answer them better than pages.
+# Words that say "I want to reach someone": contacts, and pages listing them, answer
+# them better than other pages.
 CONTACT_INTENT = {"phone", "number", "call", "email", "mail", "contact", "reach", "who"}
 CONTACT_BONUS = 0.8
 
@@ -109,6 +110,7 @@ def rerank_factor(
     short_text_terms: list[str],
     kind: str = "",
     weights: dict | None = None,
+    reach: bool = False,
 ) -> float:
     """Stage two: reward covering more of the query, and the query as a phrase."""
     distinct = list(dict.fromkeys(query_terms))
@@ -119,6 +121,6 @@ def rerank_factor(
     factor = 1.0 + COORDINATION * coverage
     if contains_phrase(short_text_terms, distinct):
         factor += PHRASE_BONUS
-    if kind == "contact" and CONTACT_INTENT & set(distinct):
+    if (kind == "contact" or reach) and CONTACT_INTENT & set(distinct):
         factor += CONTACT_BONUS
     return factor

@@ -218,7 +218,12 @@ class SearchService:
         for hit in head:
             short = hit.get("short", "").split()
             factor = rerank_factor(
-                query_terms, contained.get(hit.docnum, set()), short, hit["kind"], weights
+                query_terms,
+                contained.get(hit.docnum, set()),
+                short,
+                hit["kind"],
+                weights,
+                reach=bool(hit.get("reach")),
             )
             ranked.append((hit.score * factor, hit))
         ranked.sort(key=lambda pair: pair[0], reverse=True)
