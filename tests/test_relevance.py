@@ -2,7 +2,7 @@
 
 `bench/relevance.py` prints the full comparison. Here, on each corpus, kb must beat a
 plain SQLite FTS5 index of the same articles: at least its hit@1 and MRR, and fewer
-misses, and stay above 0.70. (The goal of hit@1 >= 0.9 everywhere is not reached yet: see bench output.)
+misses, and stay above 0.75. (The goal of hit@1 >= 0.9 everywhere is not reached yet: see bench output.)
 """
 
 from __future__ import annotations
@@ -52,4 +52,4 @@ def test_kb_beats_sqlite_fts5_on_every_corpus(path, tmp_path):
     plain = evaluate(library, fts5_ranker(library, tmp_path / "fts5"), query_set.judgements)
     assert ours.hit_at_1 > plain.hit_at_1, (ours.hit_at_1, plain.hit_at_1)
     assert ours.mrr > plain.mrr
-    assert ours.hit_at_1 >= 0.70, ours.misses  # a floor against collapse, below every corpus today
+    assert ours.hit_at_1 >= 0.75, ours.misses  # a floor against collapse, below every corpus today
