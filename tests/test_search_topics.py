@@ -281,3 +281,14 @@ def test_a_page_listing_whom_to_call_answers_someone_wanting_to_reach_a_person(m
     results = search(client, "need to reach the duty manager")["results"]
     pages = [r["url"] for r in results if r["kind"] != "contact"]  # the card comes first
     assert pages[0] == "/a/ops/duty-roster"
+
+
+def test_two_words_typed_apart_find_the_word_the_runbooks_write_as_one(make_app, tmp_path):
+    content = tmp_path / "content"
+    write(content, "fs.md", "# Volume read-only\n\nThe filesystem was remounted read-only.\n")
+    write(content, "settings.md", "# Settings\n\nA file keeps the system settings.\n")
+    client = make_app(content_dir=content).test_client()
+    answer = search(client, "file system")
+    found = {r["url"]: r for r in answer["results"]}
+    assert set(found) == {"/a/fs", "/a/settings"} and answer["total"] == 2
+    assert "<mark>filesystem</mark>" in found["/a/fs"]["snippet"]

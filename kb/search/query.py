@@ -68,15 +68,23 @@ def term_weights(text: str, documents: int) -> dict[str, float]:
 
 
 def retrieval_query(
-    query_terms: list[str], alternatives: list[TermPhrase], weights: dict | None = None
+    query_terms: list[str],
+    alternatives: list[TermPhrase],
+    weights: dict | None = None,
+    compounds: dict | None = None,
 ) -> Query:
-    """Stage one: every query term, and every synonym at a lower weight, summed."""
+    """Stage one: every query term, every word typed apart that the runbooks write as one
+    (as much as its parts), and every synonym at a lower weight, summed."""
     if not query_terms:
         return NullQuery
     weights = weights or {}
     parts: list[Query] = [
         Term(FIELD, term, boost=weights.get(term, 1.0)) for term in dict.fromkeys(query_terms)
     ]
+    for joined, typed in (compounds or {}).items():
+        parts.append(
+            Term(FIELD, joined, boost=min((weights.get(t, 1.0) for t in typed), default=1.0))
+        )
     for phrase in alternatives:
         # every word of a multi-word synonym must be there ("out of memory")
         weight = SYNONYM_WEIGHT / len(phrase)

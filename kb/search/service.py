@@ -8,6 +8,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -24,6 +25,7 @@ from kb.search.query import (
     rerank_factor,
     retrieval_query,
     term_weights,
+    words,
 )
 from kb.search.snippets import snippet
 from kb.search.spelling import correct
@@ -32,6 +34,7 @@ from kb.search.synonyms import alternatives
 log = logging.getLogger(__name__)
 REFRESH_SECONDS = 2.0  # how often a reader looks for per-file updates committed by others
 MAX_SYNONYMS = 3
+MAX_COMPOUNDS = 3
 # A word in more topics than both of these is too common to retrieve by (re-ranking still
 # counts it): at 10,000 articles it halves query time; small libraries never reach it.
 COMMON_SHARE, COMMON_MIN = 0.1, 1000
@@ -201,19 +204,24 @@ class SearchService:
             answer.did_you_mean = corrected
         query_terms = terms(corrected)
         synonyms = self._cheapest(searcher, alternatives(query_terms, self.synonyms))
+        compounds = self._compounds(searcher, corrected, query_terms)
         telling = self._telling(searcher, query_terms)
         weights = term_weights(corrected, searcher.doc_count())
-        query = retrieval_query(telling, synonyms, weights)
+        query = retrieval_query(telling, synonyms, weights, compounds)
         wanted = offset + limit
         # A comprehension, not list(): list() asks Results for its length, which makes
         # Whoosh count every match again (a quarter of the query's time at 10,000 topics).
         hits = [hit for hit in searcher.search(query, limit=max(CANDIDATES, wanted))]
         # Counted over what retrieval can return, so every counted result is reachable.
-        answer.total = self._count(searcher, telling, synonyms)
+        answer.total = self._count(searcher, telling, synonyms + [(t,) for t in compounds])
         # Only the best CANDIDATES are re-ranked, the rest follow in Whoosh's order: the
         # same order whichever page is asked for, so pages neither repeat nor skip.
         head, tail = hits[:CANDIDATES], hits[CANDIDATES:]
-        contained = self._containment(searcher, query_terms, sorted(h.docnum for h in head))
+        docnums = sorted(h.docnum for h in head)
+        contained = self._containment(searcher, query_terms, docnums)
+        for docnum, found in self._containment(searcher, list(compounds), docnums).items():
+            for joined in found:  # the word written as one covers both words typed
+                contained.setdefault(docnum, set()).update(compounds[joined])
         ranked = []
         for hit in head:
             short = hit.get("short", "").split()
@@ -229,6 +237,7 @@ class SearchService:
         ranked.sort(key=lambda pair: pair[0], reverse=True)
         ranked.extend((hit.score, hit) for hit in tail)
         highlight_terms = set(query_terms) | {t for phrase in synonyms for t in phrase}
+        highlight_terms |= set(compounds)
         for score, hit in ranked[offset:wanted]:
             result = Result(
                 id=hit["id"],
@@ -282,6 +291,23 @@ class SearchService:
             except TermNotFound:
                 found = set()
             cache[key] = found
+        return found
+
+    @staticmethod
+    def _compounds(searcher: Searcher, text: str, query_terms: list[str]) -> dict:
+        """Two words typed apart that the runbooks' prose writes as one ("file system",
+        "huge pages", "time out"): the joined word's term -> the two words' terms."""
+        reader = searcher.reader()
+        found: dict[str, tuple[str, ...]] = {}
+        typed = [w.lower() for w in words(text) if w.isalpha()]
+        for first, second in pairwise(typed):
+            word = first + second
+            # a word the runbooks' prose writes (not a part of some CamelCase name)
+            if not any(reader.doc_frequency("spell", w) for w in {word, word.rstrip("s")}):
+                continue
+            joined = terms(word)
+            if len(joined) == 1 and joined[0] not in query_terms and len(found) < MAX_COMPOUNDS:
+                found[joined[0]] = (*terms(first), *terms(second))
         return found
 
     @staticmethod
