@@ -195,38 +195,46 @@ LINKED = {
 }
 
 
-def test_a_page_is_found_by_what_other_pages_call_it_when_they_link_to_it(make_app, tmp_path):
-    content = tmp_path / "content"
-    for name, text in LINKED.items():
-        write(content, name, text)
-    client = make_app(content_dir=content).test_client()
+@pytest.fixture
+def library_client(make_app, tmp_path):
+    """A client over runbooks given as {file name: text}."""
+
+    def serve(files: dict[str, str]):
+        content = tmp_path / "content"
+        for name, text in files.items():
+            write(content, name, text)
+        return make_app(content_dir=content).test_client()
+
+    return serve
+
+
+def test_a_page_is_found_by_what_other_pages_call_it_when_they_link_to_it(library_client):
+    client = library_client(LINKED)
     first = search(client, "BlockedLoginBurst")["results"][0]
     assert first["url"] == "/a/alerts/login-failures"
 
 
-def test_a_name_is_found_by_the_word_its_capitals_split(make_app, tmp_path):
+def test_a_name_is_found_by_the_word_its_capitals_split(library_client):
     """`NodeHugePagesExhausted` is about hugepages; people type the word as one."""
-    content = tmp_path / "content"
-    write(
-        content,
-        "alerts/NodeHugePagesExhausted.md",
-        "# NodeHugePagesExhausted\n\nNo free pages of the large size are left.\n",
+    client = library_client(
+        {
+            "alerts/NodeHugePagesExhausted.md": "# NodeHugePagesExhausted\n\n"
+            "No free pages of the large size are left.\n",
+            "alerts/NodePagesSwapping.md": "# NodePagesSwapping\n\n"
+            "The node swaps pages out; huge delays follow.\n",
+        }
     )
-    write(
-        content,
-        "alerts/NodePagesSwapping.md",
-        "# NodePagesSwapping\n\nThe node swaps pages out; huge delays follow.\n",
-    )
-    client = make_app(content_dir=content).test_client()
     first = search(client, "hugepages")["results"][0]
     assert first["url"] == "/a/alerts/nodehugepagesexhausted"
 
 
-def test_a_typo_becomes_the_nearest_word_before_the_most_common_one(make_app, tmp_path):
-    content = tmp_path / "content"
-    write(content, "disk.md", "# Disk\n\nThe volume keeps filling.\n")
-    write(content, "oom.md", "# Memory\n\n" + "The kernel is killing processes. " * 5 + "\n")
-    client = make_app(content_dir=content).test_client()
+def test_a_typo_becomes_the_nearest_word_before_the_most_common_one(library_client):
+    client = library_client(
+        {
+            "disk.md": "# Disk\n\nThe volume keeps filling.\n",
+            "oom.md": "# Memory\n\n" + "The kernel is killing processes. " * 5 + "\n",
+        }
+    )
     assert search(client, "volume fillling")["did_you_mean"] == "volume filling"
 
 
@@ -254,40 +262,38 @@ def test_everyday_words_weigh_less_in_a_small_library_than_in_a_large_one():
     assert large["new"] > 0.99
 
 
-def test_a_page_about_the_words_meant_beats_one_repeating_an_everyday_word(make_app, tmp_path):
-    content = tmp_path / "content"
-    write(
-        content,
-        "ops.md",
-        "# Ops\n\n## Verify the release\n\nCheck which version runs: curl the health URL and "
-        "compare its commit with the one you pushed to the main branch after review.\n\n"
-        "## Create an admin\n\nA new admin needs a new password and a role.\n",
+def test_a_page_about_the_words_meant_beats_one_repeating_an_everyday_word(library_client):
+    client = library_client(
+        {
+            "ops.md": "# Ops\n\n## Verify the release\n\nCheck which version runs: curl the health URL and "
+            "compare its commit with the one you pushed to the main branch after review.\n\n"
+            "## Create an admin\n\nA new admin needs a new password and a role.\n"
+        }
     )
-    client = make_app(content_dir=content).test_client()
     first = search(client, "is the new version actually live")["results"][0]
     assert first["url"] == "/a/ops/verify-the-release"
 
 
-def test_a_page_listing_whom_to_call_answers_someone_wanting_to_reach_a_person(make_app, tmp_path):
-    content = tmp_path / "content"
-    write(
-        content,
-        "ops.md",
-        "# Ops\n\n## User management\n\nThe manager on duty can reset passwords; a manager "
-        "approves new managers.\n\n## Duty roster\n\n| Role | Phone |\n|---|---|\n"
-        "| Duty manager | +237 6 71 23 45 67 |\n",
+def test_a_page_listing_whom_to_call_answers_someone_wanting_to_reach_a_person(library_client):
+    client = library_client(
+        {
+            "ops.md": "# Ops\n\n## User management\n\nThe manager on duty can reset passwords; a manager "
+            "approves new managers.\n\n## Duty roster\n\n| Role | Phone |\n|---|---|\n"
+            "| Duty manager | +237 6 71 23 45 67 |\n"
+        }
     )
-    client = make_app(content_dir=content).test_client()
     results = search(client, "need to reach the duty manager")["results"]
     pages = [r["url"] for r in results if r["kind"] != "contact"]  # the card comes first
     assert pages[0] == "/a/ops/duty-roster"
 
 
-def test_two_words_typed_apart_find_the_word_the_runbooks_write_as_one(make_app, tmp_path):
-    content = tmp_path / "content"
-    write(content, "fs.md", "# Volume read-only\n\nThe filesystem was remounted read-only.\n")
-    write(content, "settings.md", "# Settings\n\nA file keeps the system settings.\n")
-    client = make_app(content_dir=content).test_client()
+def test_two_words_typed_apart_find_the_word_the_runbooks_write_as_one(library_client):
+    client = library_client(
+        {
+            "fs.md": "# Volume read-only\n\nThe filesystem was remounted read-only.\n",
+            "settings.md": "# Settings\n\nA file keeps the system settings.\n",
+        }
+    )
     answer = search(client, "file system")
     found = {r["url"]: r for r in answer["results"]}
     assert set(found) == {"/a/fs", "/a/settings"} and answer["total"] == 2
