@@ -35,12 +35,17 @@ def runbooks(tmp_path_factory):
         yield served[1]
 
 
-@pytest.fixture(scope="module")
-def transcript(tmp_path_factory):
-    content = tmp_path_factory.mktemp("transcript")
-    write(content, "web.md", TRANSCRIPT)
+def _served_file(tmp_path_factory, name: str, text: str):
+    """A server over one runbook file; yields its base URL."""
+    content = tmp_path_factory.mktemp("content")
+    write(content, name, text)
     with serving(content, tmp_path_factory.mktemp("data")) as served:
         yield served[1]
+
+
+@pytest.fixture(scope="module")
+def transcript(tmp_path_factory):
+    yield from _served_file(tmp_path_factory, "web.md", TRANSCRIPT)
 
 
 def _style(locator, name: str) -> str:
@@ -177,10 +182,7 @@ CALLOUTS = """# Restores
 
 @pytest.fixture(scope="module")
 def callouts(tmp_path_factory):
-    content = tmp_path_factory.mktemp("callouts")
-    write(content, "restores.md", CALLOUTS)
-    with serving(content, tmp_path_factory.mktemp("data")) as served:
-        yield served[1]
+    yield from _served_file(tmp_path_factory, "restores.md", CALLOUTS)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
