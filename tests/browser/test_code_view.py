@@ -37,7 +37,7 @@ def runbooks(tmp_path_factory):
 
 def _served_file(tmp_path_factory, name: str, text: str):
     """A server over one runbook file; yields its base URL."""
-    content = tmp_path_factory.mktemp("content")
+    content = tmp_path_factory.mktemp("runbook")
     write(content, name, text)
     with serving(content, tmp_path_factory.mktemp("data")) as served:
         yield served[1]
