@@ -173,3 +173,10 @@ def form_token(client, path: str = "/login") -> str:
     """The CSRF token a browser would find in a form, for tests that post forms."""
     page = client.get(path).get_data(as_text=True)
     return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def post_contact_form(client, contact: dict, action: str, **fields):
+    """Post one of a contact's forms (`edit`, `verify`, `restore/<id>`) as its page does:
+    with the CSRF token and the version the page showed, unless `fields` says otherwise."""
+    data = {"csrf_token": form_token(client, "/contacts"), "version": contact["version"], **fields}
+    return client.post(f"/contacts/{contact['id']}/{action}", data=data)

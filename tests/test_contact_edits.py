@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from kb.auth.service import create_user
 from tests.acme import write_acme
-from tests.conftest import form_token
+from tests.conftest import form_token, post_contact_form
 
 PASSWORD = "correct horse battery"
 
@@ -65,25 +65,18 @@ def test_an_editor_sent_to_log_in_from_a_missing_number_lands_on_the_form_and_ba
     assert login(client, edit).headers["Location"] == edit
     form = client.get(edit).get_data(as_text=True)
     assert '<input type="hidden" name="next" value="/d/abc">' in form
-    saved = client.post(
-        f"/contacts/{lead['id']}/edit",
-        data={
-            "csrf_token": form_token(client, "/contacts"),
-            "version": lead["version"],
-            "group": "technical",
-            "role": "Lead Developer",
-            "phone": "6 99 88 77 66",
-            "next": "/d/abc",
-        },
+    saved = post_contact_form(
+        client,
+        lead,
+        "edit",
+        group="technical",
+        role="Lead Developer",
+        phone="6 99 88 77 66",
+        next="/d/abc",
     )
     assert saved.headers["Location"] == f"/d/abc#contact-{lead['id']}"
-    evil = client.post(
-        f"/contacts/{lead['id']}/verify",
-        data={
-            "csrf_token": form_token(client, "/contacts"),
-            "version": lead["version"] + 1,
-            "next": "//evil.example.com",
-        },
+    evil = post_contact_form(
+        client, lead, "verify", version=lead["version"] + 1, next="//evil.example.com"
     )
     assert evil.headers["Location"] == f"/contacts#contact-{lead['id']}"
 
@@ -190,16 +183,14 @@ def test_restore_refuses_a_change_of_another_contact(client):
 def test_the_runbooks_contacts_section_shows_the_live_directory(client):
     login(client)
     lead = by_role(client, "Lead Developer")
-    client.post(
-        f"/contacts/{lead['id']}/edit",
-        data={
-            "csrf_token": form_token(client, "/contacts"),
-            "version": lead["version"],
-            "group": "technical",
-            "role": "Lead Developer",
-            "name": "Theo",
-            "phone": "6 99 88 77 66",
-        },
+    post_contact_form(
+        client,
+        lead,
+        "edit",
+        group="technical",
+        role="Lead Developer",
+        name="Theo",
+        phone="6 99 88 77 66",
     )
     page = client.get("/a/acme/emergency-contacts").get_data(as_text=True)
     assert "[TBD]" not in page and "+237XXXXXXXXX" not in page and "<table" not in page

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session
 
 from kb.auth.service import create_token, create_user
-from tests.conftest import form_token
+from tests.conftest import form_token, post_contact_form
 
 
 @pytest.fixture
@@ -218,17 +218,15 @@ def test_viewers_cannot_edit(client, token):
 def test_the_edit_form_keeps_what_was_typed_and_says_what_is_wrong(client, token):
     login(client)
     devops = by_role(client, "DevOps")
-    page = client.post(
-        f"/contacts/{devops['id']}/edit",
-        data={
-            "csrf_token": form_token(client, "/contacts"),
-            "version": devops["version"],
-            "group": "technical",
-            "role": "DevOps",
-            "name": "Bea Typed",
-            "phone": "12345",
-            "email": "bea@courier.example",
-        },
+    page = post_contact_form(
+        client,
+        devops,
+        "edit",
+        group="technical",
+        role="DevOps",
+        name="Bea Typed",
+        phone="12345",
+        email="bea@courier.example",
     )
     assert page.status_code == 422
     html = page.get_data(as_text=True)
@@ -245,15 +243,8 @@ def test_a_stale_form_shows_the_conflict_page(client, token):
         json={"version": devops["version"], "name": "First"},
         headers=auth(token),
     )
-    page = client.post(
-        f"/contacts/{devops['id']}/edit",
-        data={
-            "csrf_token": form_token(client, "/contacts"),
-            "version": devops["version"],
-            "group": "technical",
-            "role": "DevOps",
-            "name": "Second",
-        },
+    page = post_contact_form(
+        client, devops, "edit", group="technical", role="DevOps", name="Second"
     )
     assert page.status_code == 409
     html = page.get_data(as_text=True)
@@ -265,10 +256,7 @@ def test_still_correct_reverifies_and_clears_the_stale_flag(client, token):
     login(client)
     devops = by_role(client, "DevOps")
     assert devops["stale"] is True  # seeded data was never checked by a person
-    client.post(
-        f"/contacts/{devops['id']}/verify",
-        data={"csrf_token": form_token(client, "/contacts"), "version": devops["version"]},
-    )
+    post_contact_form(client, devops, "verify")
     assert by_role(client, "DevOps")["stale"] is False
 
 
@@ -286,14 +274,7 @@ def test_restore_brings_back_earlier_values(client, token):
     changes = client.get(f"/api/contacts/{devops['id']}/history").get_json()
     one = next(c for c in changes if (c["after"] or {}).get("name") == "One")
     current = by_role(client, "DevOps")
-    client.post(
-        f"/contacts/{devops['id']}/restore/{one['id']}",
-        data={
-            "csrf_token": form_token(client, "/contacts"),
-            "version": current["version"],
-            "field": "name",
-        },
-    )
+    post_contact_form(client, current, f"restore/{one['id']}", field="name")
     assert by_role(client, "DevOps")["name"] == "One"
     assert client.get(f"/api/contacts/{devops['id']}/history").get_json()[0]["action"] == "restore"
 
