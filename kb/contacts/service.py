@@ -68,9 +68,14 @@ def create_contact(*, session: Session, contact_in: ContactCreate, by: str) -> C
         verified_at=datetime.now(UTC),
         verified_by=by,
     )
+    return _insert(session, contact, "create", by)
+
+
+def _insert(session: Session, contact: Contact, action: str, by: str) -> Contact:
+    """Add a contact that was not there (a new one, or one brought back) with its history."""
     session.add(contact)
     session.flush()
-    _record(session, contact.id, "create", by, None, snapshot(contact))
+    _record(session, contact.id, action, by, None, snapshot(contact))
     session.commit()
     session.refresh(contact)
     return contact
@@ -160,12 +165,7 @@ def undelete_contact(*, session: Session, change: ContactChange, by: str) -> Con
         verified_at=now,
         verified_by=by,
     )
-    session.add(contact)
-    session.flush()
-    _record(session, contact.id, "restore", by, None, snapshot(contact))
-    session.commit()
-    session.refresh(contact)
-    return contact
+    return _insert(session, contact, "restore", by)
 
 
 def deleted(*, session: Session, limit: int = 10) -> list[ContactChange]:
