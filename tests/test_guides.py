@@ -123,6 +123,27 @@ def test_gitlab_style_symptoms_and_possible_checks():
     assert tree.nodes[0].kind == "question" and tree.nodes[-1].branches[0].target == END_ESCALATE
 
 
+def test_headings_qualified_with_steps_alert_or_common_keep_their_role():
+    """Teams write "Investigation Steps", "Alert Description", "Common Causes"."""
+    text = (
+        "# NodeDiskIOSaturation\n\n## Alert Description\n\nDisk IO queue is long.\n\n"
+        "## Common Causes\n\nA backup job.\n\n## Investigation Steps\n\n"
+        "1. Run `iostat -x 1`.\n2. Find the process with `iotop`.\n\n"
+        "## Resolution Steps\n\n1. Move the job off peak hours.\n"
+    )
+    tree = only_tree(text)
+    assert "queue is long" in tree.symptoms and "backup job" in tree.impact
+    assert [n.kind for n in tree.nodes] == ["question", "question", "step"]
+    assert answers(tree.nodes[0])[1][1] == tree.nodes[2].id  # found the cause → the fix
+
+
+@pytest.mark.parametrize("title", ["Alert", "Steps to reproduce the outage", "Common ground"])
+def test_a_qualifier_alone_or_around_other_words_names_no_role(title):
+    from kb.content.roles import role_of
+
+    assert role_of(title) is None
+
+
 def test_a_how_to_without_symptoms_or_diagnosis_is_not_a_guide():
     doc = parse_text("# Deploy\n\n## Steps\n\n1. Push.\n2. Watch.\n", "deploy.md")
     assert doc.trees == []

@@ -88,6 +88,7 @@ ROLES = {
         "additional information",
         "more information",
         "faq",
+        "prevention",
     },
 }
 _ROLE_OF = {name: role for role, names in ROLES.items() for name in names}
@@ -100,9 +101,19 @@ def normalise(title: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text).split())
 
 
+# Words teams add around a role's name without changing it: "Investigation Steps",
+# "Alert Description", "Common Causes", "Severity Level".
+QUALIFIERS = {"alert", "alerts", "steps", "step", "common", "possible", "level", "the"}
+
+
 def role_of(title: str) -> str | None:
-    """The role a heading names (`## Mitigation` → resolution), or None for a topic."""
-    return _ROLE_OF.get(normalise(title))
+    """The role a heading names (`## Mitigation`, `## Mitigation steps` → resolution), or
+    None for a topic."""
+    words = normalise(title)
+    if words in _ROLE_OF:
+        return _ROLE_OF[words]
+    bare = " ".join(w for w in words.split() if w not in QUALIFIERS)
+    return _ROLE_OF.get(bare) if bare else None
 
 
 def is_navigation(title: str) -> bool:
