@@ -298,3 +298,41 @@ def test_two_words_typed_apart_find_the_word_the_runbooks_write_as_one(library_c
     found = {r["url"]: r for r in answer["results"]}
     assert set(found) == {"/a/fs", "/a/settings"} and answer["total"] == 2
     assert "<mark>filesystem</mark>" in found["/a/fs"]["snippet"]
+
+
+# Alert runbooks mention their neighbours by name: this one names the other alert four
+# times in its Meaning (weighted like symptoms), the other names itself only in its H1.
+NEIGHBOURS = {
+    "node/NodeFilesystemSpaceFillingUp.md": "# NodeFilesystemSpaceFillingUp\n\n## Meaning\n\n"
+    "A file system is predicted to run full within hours.\n\n"
+    + "Look at what writes to the disk and when it is cleaned up. " * 20
+    + "\n",
+    "node/NodeFilesystemAlmostOutOfSpace.md": "---\ntitle: Node Filesystem Almost Out Of Space\n"
+    "---\n\n# NodeFilesystemAlmostOutOfSpace\n\n## Meaning\n\n"
+    "Like NodeFilesystemSpaceFillingUp, but static thresholds. Unlike "
+    "NodeFilesystemSpaceFillingUp it does not predict; see NodeFilesystemSpaceFillingUp "
+    "and NodeFilesystemSpaceFillingUp.\n\n## Compared with NodeFilesystemSpaceFillingUp\n\n"
+    "NodeFilesystemSpaceFillingUp fires earlier than NodeFilesystemAlmostOutOfSpace.\n",
+}
+
+
+@pytest.mark.parametrize(
+    "query", ["NodeFilesystemSpaceFillingUp", "node filesystem space filling up"]
+)
+def test_a_query_that_is_a_files_name_puts_that_file_first(library_client, query):
+    """Even where another runbook uses the name more: the name is how an alert asks."""
+    client = library_client(NEIGHBOURS)
+    urls = [r["url"] for r in search(client, query)["results"]]
+    assert urls[0] == "/a/node/nodefilesystemspacefillingup"
+    assert any(u.startswith("/a/node/nodefilesystemalmostoutofspace") for u in urls[1:])
+
+
+def test_a_named_file_leads_every_page_of_results_once(library_client):
+    """Pinned wherever Whoosh scored it: paging neither repeats nor loses it."""
+    files = {f"w/widget-{n:02d}.md": f"# Widget {n}\n\n" + "widget " * (n + 2) for n in range(30)}
+    files["w/widget.md"] = "# Widget\n\nA widget.\n"
+    client = library_client(files)
+    pages = [search(client, "widget", page=p, limit=10)["results"] for p in (1, 2, 3, 4)]
+    urls = [r["url"] for page in pages for r in page]
+    assert urls[0] == "/a/w/widget"
+    assert len(urls) == 31 == len(set(urls)) == search(client, "widget")["total"]

@@ -123,11 +123,21 @@ def topic_text(library: Library, topic: Article) -> TopicText:
     )
 
 
-def topic_document(library: Library, topic: Article) -> dict:
-    """One search document per topic."""
+def names_by_page(library: Library) -> dict[str, list[str]]:
+    """Each file's name keys (`library.names` turned round): what `/go/` resolves to it,
+    and what a query typed as exactly that name puts first."""
+    owned: dict[str, list[str]] = {}
+    for key, slug in library.names.items():
+        owned.setdefault(slug, []).append(key)
+    return owned
+
+
+def topic_document(library: Library, topic: Article, names: list[str] | None = None) -> dict:
+    """One search document per topic; `names` are the name keys the file owns."""
     text = topic_text(library, topic)
     return {
         "id": f"article:{topic.slug}",
+        "name": " ".join(sorted(names or [])),
         "kind": KIND_TREE if text.tree else KIND_ARTICLE,
         "url": article_url(topic.slug),
         "title": text.title,
@@ -213,13 +223,19 @@ def contact_document(contact) -> dict:
 
 
 def source_digests(library: Library) -> dict[str, str]:
-    """Per file, what its search documents are made of: its own text, and what other files'
-    links call its pages, so editing a link's words re-indexes the page it names."""
+    """Per file, what its search documents are made of: its own text, what other files'
+    links call its pages (editing a link's words re-indexes the page it names), and the
+    names it owns."""
     mentions: dict[str, list[str]] = {}
     for slug, texts in library.mentions.items():
         article = library.article(slug)
         if article is not None:
             mentions.setdefault(article.source, []).extend([slug, *texts])
+    # a name moving from one file to another (a new file called the same) re-indexes both
+    for slug, keys in names_by_page(library).items():
+        article = library.article(slug)
+        if article is not None:
+            mentions.setdefault(article.source, []).extend(["@names", *sorted(keys)])
     return {
         source: (
             hashlib.sha256("\n".join([digest, *mentions[source]]).encode()).hexdigest()
@@ -232,6 +248,7 @@ def source_digests(library: Library) -> dict[str, str]:
 
 def library_documents(library: Library, sources: set[str] | None = None) -> Iterator[dict]:
     """Documents of every topic, or only of those from the given source files."""
+    owned = names_by_page(library)
     for topic in topics(library):
         if sources is None or topic.source in sources:
-            yield topic_document(library, topic)
+            yield topic_document(library, topic, owned.get(topic.slug))

@@ -23,13 +23,13 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from kb.content.library import Library
 from kb.search.analysis import spelling_analyzer, text_analyzer
 from kb.search.documents import library_documents, source_digests
 
-SCHEMA_VERSION = 10  # bumped when analysis or documents change: old indexes rebuild
+SCHEMA_VERSION = 11  # bumped when analysis or documents change: old indexes rebuild
 KEEP_GENERATIONS = 2  # the live one and the one before, for readers still on it
 Progress = Callable[[int, int], None]
 
@@ -40,6 +40,8 @@ def schema() -> Schema:
         id=ID(unique=True, stored=True),
         kind=ID(stored=True),
         source=ID(stored=True),  # per-file re-indexing deletes by it
+        # A file's names as `name_key` spells them: a query that is exactly one comes first
+        name=KEYWORD(),
         # Title, aliases, symptoms, headings and body in one field, the important parts
         # repeated so they weigh more: one posting list per query term keeps queries fast.
         all=TEXT(analyzer=text_analyzer()),

@@ -15,6 +15,7 @@ from whoosh import index as whoosh_index
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
+from kb.content.library import name_key
 from kb.content.parser import article_url
 from kb.search.analysis import terms
 from kb.search.index import close_leaked_files, current_generation, current_link
@@ -215,8 +216,13 @@ class SearchService:
         # Counted over what retrieval can return, so every counted result is reachable.
         answer.total = self._count(searcher, telling, synonyms + [(t,) for t in compounds])
         # Only the best CANDIDATES are re-ranked, the rest follow in Whoosh's order: the
-        # same order whichever page is asked for, so pages neither repeat nor skip.
-        head, tail = hits[:CANDIDATES], hits[CANDIDATES:]
+        # same order whichever page is asked for, so pages neither repeat nor skip. A file
+        # called exactly what was typed joins them wherever Whoosh put it, and leads.
+        named = self._named(searcher, {text, corrected})
+        head = hits[:CANDIDATES]
+        tail = [hit for hit in hits[CANDIDATES:] if hit.docnum not in named]
+        if missing := named - {hit.docnum for hit in head}:
+            head += [hit for hit in searcher.search(query, limit=len(missing), filter=missing)]
         docnums = sorted(h.docnum for h in head)
         contained = self._containment(searcher, query_terms, docnums)
         for docnum, found in self._containment(searcher, list(compounds), docnums).items():
@@ -234,7 +240,7 @@ class SearchService:
                 reach=bool(hit.get("reach")),
             )
             ranked.append((hit.score * factor, hit))
-        ranked.sort(key=lambda pair: pair[0], reverse=True)
+        ranked.sort(key=lambda pair: (pair[1].docnum in named, pair[0]), reverse=True)
         ranked.extend((hit.score, hit) for hit in tail)
         highlight_terms = set(query_terms) | {t for phrase in synonyms for t in phrase}
         highlight_terms |= set(compounds)
@@ -254,6 +260,16 @@ class SearchService:
                 result.section_title, result.section_url = best[1], article_url(best[0])
             answer.results.append(result)
         return answer
+
+    @staticmethod
+    def _named(searcher: Searcher, texts: set[str]) -> set[int]:
+        """Topics whose file is called exactly what was typed, however it is spelled
+        ("KubePodCrashLooping", "kube pod crash looping"): an alert's name is how its
+        runbook is asked for, and `/go/` resolves the same names to the same file."""
+        found: set[int] = set()
+        for key in {name_key(text) for text in texts} - {""}:
+            found.update(searcher.document_numbers(name=key))
+        return found
 
     @staticmethod
     def _telling(searcher: Searcher, query_terms: list[str]) -> list[str]:

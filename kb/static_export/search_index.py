@@ -21,7 +21,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from kb.search.analysis import NEGATIONS, STOP
@@ -122,17 +122,18 @@ class Entry:
     snippet: str
     fields: dict[str, str]
     guide: str = ""  # a guide's first page, for troubleshooting results
+    names: list[str] = field(default_factory=list)  # name keys: a query typed so leads
 
 
 def _weights(entry: Entry) -> dict[str, int]:
     """Each word's weight in one document: its fields' weights, more for repeats (damped)."""
     weights: dict[str, float] = {}
-    for field, text in entry.fields.items():
+    for part, text in entry.fields.items():
         counts = Counter(tokens(text))
-        if field == "body":
+        if part == "body":
             counts = Counter({w: counts[w] for w in list(counts)[:MAX_BODY_WORDS]})
         for word, count in counts.items():
-            weights[word] = weights.get(word, 0) + FIELD_WEIGHTS[field] * (1 + math.log(count))
+            weights[word] = weights.get(word, 0) + FIELD_WEIGHTS[part] * (1 + math.log(count))
     return {word: max(1, round(weight * 10)) for word, weight in weights.items()}
 
 
@@ -141,7 +142,10 @@ def build_index(entries: Iterable[Entry]) -> dict:
     docs: list[list[str]] = []
     postings: dict[str, list[int]] = {}
     last: dict[str, int] = {}
+    names: dict[str, list[int]] = {}
     for number, entry in enumerate(entries):
+        for key in entry.names:
+            names.setdefault(key, []).append(number)
         snippet = " ".join(entry.snippet.split())
         if len(snippet) > SNIPPET_CHARS:
             snippet = snippet[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
@@ -159,6 +163,7 @@ def build_index(entries: Iterable[Entry]) -> dict:
         "docs": docs,
         "words": words,
         "postings": [postings[w] for w in words],
+        "names": names,
     }
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from kb.contacts.model import GROUP_TITLES
-from kb.search.documents import topic_text, topics
+from kb.search.documents import names_by_page, topic_text, topics
 from kb.static_export.paths import ASSETS, CONTACTS, SEARCH, article_path, guide_path
 from kb.static_export.search_index import Entry, build_index, index_script
 from kb.static_export.site import Site
@@ -17,6 +17,7 @@ SCRIPT = Path(__file__).parent / "static" / "search.js"
 
 def _topic_entries(site: Site) -> list[Entry]:
     library = site.library
+    owned = names_by_page(library)
     entries = []
     for topic in topics(library):
         text = topic_text(library, topic)
@@ -29,6 +30,7 @@ def _topic_entries(site: Site) -> list[Entry]:
                 trail=" › ".join(text.trail),
                 snippet=text.preview,
                 guide=quote(guide_path(guide.id, guide.start)) if guide else "",
+                names=owned.get(topic.slug, []),
                 fields={
                     "title": text.indexed_title,
                     "names": " ".join(text.names),

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from kb.content_store import load_content
 from kb.static_export.search_index import tokens
 from tests.browser.conftest import export_site
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, write
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +54,34 @@ def test_titles_and_names_rank_first_and_a_word_begun_is_found(offline, exported
     page.get_by_role("searchbox", name="Search the knowledge base").fill("zzqx")
     expect(page.locator("#search-status")).to_contain_text("Nothing found for “zzqx”")
     expect(page.locator(".result")).to_have_count(0)
+
+
+@pytest.fixture(scope="module")
+def exported_alerts(tmp_path_factory):
+    content = tmp_path_factory.mktemp("alerts") / "runbooks"
+    # The alert's runbook is named only by its file; another page's title has its words.
+    write(content, "node/NodeFilesystemSpaceFillingUp.md", "# Disk predicted full\n\nSoon.\n")
+    write(
+        content,
+        "dashboards.md",
+        "# Node filesystem space filling up dashboards\n\n## Symptoms\n\n"
+        "Node filesystem space filling up: the panels to read.\n",
+    )
+    yield from export_site(content, tmp_path_factory)
+
+
+@pytest.mark.parametrize(
+    "query", ["NodeFilesystemSpaceFillingUp", "node filesystem space filling up"]
+)
+def test_a_query_that_is_a_files_name_puts_that_file_first_offline_too(
+    offline, exported_alerts, query
+):
+    page, _ = offline
+    page.goto((exported_alerts / "search.html").as_uri())
+    assert titles(page, query) == [
+        "Disk predicted full",
+        "Node filesystem space filling up dashboards",
+    ]
 
 
 def test_without_javascript_search_says_so_and_everything_else_works(browser, exported):

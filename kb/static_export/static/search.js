@@ -98,6 +98,11 @@
     return found;
   }
 
+  // kb.content.library.name_key: lower case, letters and digits only.
+  function nameKey(text) {
+    return text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+  }
+
   function search(query, limit) {
     if (!INDEX) return [];
     var terms = tokens(query).filter(function (t, i, all) { return all.indexOf(t) === i; });
@@ -124,14 +129,20 @@
       var share = hits[doc] / terms.length;
       return { doc: doc, score: total[doc] * share * share };
     });
-    scored.sort(function (a, b) { return b.score - a.score; });
+    // A file called exactly what was typed leads, as in kb's own search and /go/.
+    var named = ((INDEX.names || {})[nameKey(query)] || []).reduce(function (found, doc) {
+      found[doc] = 1;
+      return found;
+    }, {});
+    function order(a, b) { return (named[b.doc] || 0) - (named[a.doc] || 0) || b.score - a.score; }
+    scored.sort(order);
     var phrase = " " + terms.join(" ") + " ";
     var top = scored.slice(0, Math.max(limit * 3, 30)).map(function (item) {
       var title = " " + tokens(INDEX.docs[item.doc][1]).join(" ") + " ";
       if (terms.length > 1 && title.indexOf(phrase) !== -1) item.score *= 1.5;
       return item;
     });
-    top.sort(function (a, b) { return b.score - a.score; });
+    top.sort(order);
     return top.slice(0, limit).map(function (item) {
       var d = INDEX.docs[item.doc];
       return { url: d[0], title: d[1], kind: d[2], trail: d[3], snippet: d[4], guide: d[5], score: item.score };
