@@ -153,3 +153,19 @@ def test_editing_the_words_of_a_link_reindexes_the_page_it_names(content_dir, tm
     index.ensure(data, load_library(content_dir))
     assert set(titles(data, "signinstorm")) == both
     assert titles(data, "loginalarm") == []
+
+
+def test_a_name_moving_to_another_file_reindexes_both(content_dir, tmp_path):
+    """Two files called Foo: the one with more to read owns the name (as /go/ resolves it),
+    and a query typed as the name leads with it, also after edits move the name."""
+    data = tmp_path / "data"
+    write(content_dir, "old/Foo.md", "# Foo\n\nMoved.\n")
+    write(content_dir, "new/Foo.md", "# Foo\n\n" + "The foo service and its foo workers. " * 9)
+    index.ensure(data, load_library(content_dir))
+    assert service(data).search("foo").results[0].url == "/a/new/foo"
+    # now the longer one, though it says "foo" less: the name is all that puts it first
+    write(
+        content_dir, "old/Foo.md", "# Foo\n\nBack here. " + "A longer story of other things. " * 40
+    )
+    index.ensure(data, load_library(content_dir))
+    assert service(data).search("foo").results[0].url == "/a/old/foo"
