@@ -336,3 +336,14 @@ def test_a_named_file_leads_every_page_of_results_once(library_client):
     urls = [r["url"] for page in pages for r in page]
     assert urls[0] == "/a/w/widget"
     assert len(urls) == 31 == len(set(urls)) == search(client, "widget")["total"]
+
+
+def test_a_status_code_in_the_plural_finds_the_code(library_client):
+    client = library_client(
+        {
+            "sentry.md": "# Sentry is down\n\nsentry.example.net returns HTTP 500.\n",
+            "web.md": "# Web\n\nThe web tier serves pages quickly.\n",
+        }
+    )
+    assert search(client, "website throwing 500s")["results"][0]["url"] == "/a/sentry"
+    assert search(client, "5xxs everywhere")["total"] == 0  # no page says 5xx: none found

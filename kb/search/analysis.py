@@ -154,10 +154,17 @@ class CompoundFilter(Filter):
                 yield token
 
 
+# A status code in the plural, as people say them: "500s", "5xxs", "404s".
+CODES = re.compile(r"\d(?:\d\d|xx)s")
+
+
 @lru_cache(maxsize=50_000)
 def stem_word(word: str) -> str:
-    """Porter for plain words only; identifiers and numbers stay exactly as written."""
-    return stem(word) if word.isalpha() else word
+    """Porter for plain words only; identifiers and numbers stay exactly as written, but
+    for a code's plural, which is the code."""
+    if word.isalpha():
+        return stem(word)
+    return word[:-1] if CODES.fullmatch(word) else word
 
 
 def text_analyzer():

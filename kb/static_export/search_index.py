@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from kb.search.analysis import NEGATIONS, STOP
+from kb.search.analysis import CODES, NEGATIONS, STOP
 
 FIELD_WEIGHTS = {
     "title": 8,
@@ -47,6 +47,8 @@ SUFFIXES = ("'s", "'re", "'ll", "'ve", "'d", "'m")
 
 def stem(word: str) -> str:
     """A rough stem, the same in search.js: enough that `closing` finds `close`."""
+    if CODES.fullmatch(word):
+        return word[:-1]
     if not word.isalpha() or len(word) <= 3:
         return word
     if word.endswith("ies") and len(word) > 4:

@@ -30,6 +30,7 @@ def test_the_script_makes_words_as_the_exporter_does(offline, exported):
         "KubePodCrashLooping HTTPServer iOS e-mail __init__",
         "Café’s users’ naïve résumé ŒUVRE ﬁle",
         "don't doesn't user's they'll",
+        "HTTP 500s and 5xxs, 404s, the 1990s, 500s_total",
         *(f"{a.title}\n{a.text}\n{a.code}" for a in library.articles.values()),
     ]
     assert page.evaluate("texts => texts.map(t => window.kbTokens(t))", texts) == [

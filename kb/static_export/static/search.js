@@ -22,7 +22,10 @@
   var NEGATIONS = set(INDEX && INDEX.negations);
   var SUFFIXES = (INDEX && INDEX.suffixes) || [];
 
+  var CODES = /^\d(?:\d\d|xx)s$/;  // a status code's plural ("500s") is the code
+
   function stem(word) {
+    if (CODES.test(word)) return word.slice(0, -1);
     if (!ALPHA.test(word) || word.length <= 3) return word;
     var n = word.length;
     if (/ies$/.test(word) && n > 4) word = word.slice(0, -3) + "y";
