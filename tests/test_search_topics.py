@@ -347,3 +347,20 @@ def test_a_status_code_in_the_plural_finds_the_code(library_client):
     )
     assert search(client, "website throwing 500s")["results"][0]["url"] == "/a/sentry"
     assert search(client, "5xxs everywhere")["total"] == 0  # no page says 5xx: none found
+
+
+def test_paging_reaches_as_deep_as_it_says_and_past_the_end_is_empty(client, monkeypatch):
+    """Results past the listing depth are counted but never offered: no Next link to a
+    page that repeats an earlier one, and a client paging until empty stops."""
+    import kb.search.service
+    import kb.web.search
+
+    monkeypatch.setattr(kb.search.service, "MAX_RESULTS", 20)
+    monkeypatch.setattr(kb.web.search, "MAX_RESULTS", 20)
+    pages = [search(client, "widget", page=p) for p in (1, 2, 3, 51, 10**9)]
+    assert [len(p["results"]) for p in pages] == [10, 10, 0, 0, 0]
+    assert {p["total"] for p in pages} == {25} and pages[3]["page"] == 51
+    second = client.get("/search", query_string={"q": "widget", "page": 2}).get_data(as_text=True)
+    assert "Next →" not in second and "Only the first 20 are listed" in second
+    third = client.get("/search", query_string={"q": "widget", "page": 3}).get_data(as_text=True)
+    assert "No more results" in third and "Nothing found" not in third

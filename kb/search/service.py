@@ -43,7 +43,9 @@ DOC_SET_CACHE = 5_000
 ANSWER_CACHE = (
     1_000  # answers a process keeps  # terms whose document sets a thread keeps for counting
 )
-MAX_OFFSET = 2_500  # deeper than this answers nothing (the pages offer 50 pages of 50)
+# How deep paging reaches: results past this are counted in `total` but never listed (a
+# page that deep would cost a ranking of all before it, and nobody reads that far).
+MAX_RESULTS = 2_500
 
 
 def best_part(parts_field: str, query_terms: list[str]) -> tuple[str, str] | None:
@@ -165,9 +167,9 @@ class SearchService:
         """Results `offset` to `offset + limit` of the topics matching `text`, best first."""
         text = clean(text)
         limit = max(1, min(limit, 100))
-        offset = max(0, offset)
+        offset = max(0, min(offset, MAX_RESULTS))
         answer = Answer(query=text)
-        if not text or offset > MAX_OFFSET:
+        if not text:
             return answer
         for attempt in (1, 2, 3):
             failure: Exception | None = None
@@ -209,7 +211,7 @@ class SearchService:
         telling = self._telling(searcher, query_terms)
         weights = term_weights(corrected, searcher.doc_count())
         query = retrieval_query(telling, synonyms, weights, compounds)
-        wanted = offset + limit
+        wanted = min(offset + limit, MAX_RESULTS)
         # A comprehension, not list(): list() asks Results for its length, which makes
         # Whoosh count every match again (a quarter of the query's time at 10,000 topics).
         hits = [hit for hit in searcher.search(query, limit=max(CANDIDATES, wanted))]

@@ -15,13 +15,14 @@ from kb.content_store import get_library
 from kb.db import get_session
 from kb.search.log import content_gaps, record_search
 from kb.search.query import MAX_QUERY_CHARS
+from kb.search.service import MAX_RESULTS
 from kb.search.setup import get_search
 
 bp = Blueprint("search", __name__)
 log = logging.getLogger(__name__)
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50
-MAX_PAGE = 50
+MAX_PAGE = 1_000_000  # any page past the results is simply empty
 OPEN_TOKEN_SECONDS = 24 * 3600
 
 
@@ -92,8 +93,9 @@ def search_page():
         log_id=log_id,
         page=page,
         first=(page - 1) * limit + 1,
-        more=bool(answer) and page * limit < answer.total,
-        common=common_issues() if not answer or not answer.results else [],
+        more=bool(answer) and page * limit < min(answer.total, MAX_RESULTS),
+        listed=MAX_RESULTS,
+        common=common_issues() if not answer or not answer.total else [],
     )
 
 
