@@ -364,3 +364,47 @@ def test_paging_reaches_as_deep_as_it_says_and_past_the_end_is_empty(client, mon
     assert "Next →" not in second and "Only the first 20 are listed" in second
     third = client.get("/search", query_string={"q": "widget", "page": 3}).get_data(as_text=True)
     assert "No more results" in third and "Nothing found" not in third
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "node/NodeFilesystemSpaceFillingUp",  # the file's path as written
+        "node/NodeFilesystemSpaceFillingUp.md",
+        "NodeFilesystemSpaceFillingUp.md",
+        "elsewhere/NodeFilesystemSpaceFillingUp",  # a folder that moved: the name decides
+    ],
+)
+def test_go_takes_a_files_path_in_any_case_with_or_without_md(library_client, typed):
+    client = library_client(NEIGHBOURS)
+    location = client.get(f"/go/{typed}").headers["Location"]
+    assert location == "/a/node/nodefilesystemspacefillingup"
+
+
+def test_go_to_a_folders_index_file_opens_the_folder_page(library_client):
+    client = library_client(
+        {
+            "node/_index.md": "---\ntitle: node\n---\n\nAlerts about nodes.\n",
+            "node/NodeDown.md": "# NodeDown\n\nA node is down.\n",
+        }
+    )
+    assert client.get("/go/node/_index").headers["Location"] == "/a/node"
+    assert client.get("/go/node/README.md").headers["Location"] == "/a/node"
+
+
+def test_an_alias_that_is_another_pages_address_is_warned_about_and_loses(library_client, tmp_path):
+    """Case never changes where /go/ lands: the page at that address wins either way."""
+    from kb.content.library import load_library
+
+    files = {
+        "general/Flap.md": "# Flap general\n\nOld copy.\n",
+        "node/Flap.md": "---\naliases: [/general/flap/]\n---\n\n# Flap\n\nNew.\n",
+    }
+    client = library_client(files)
+    for typed in ("general/flap", "general/Flap", "GENERAL/FLAP.md"):
+        assert client.get(f"/go/{typed}").headers["Location"] == "/a/general/flap"
+    library = load_library(tmp_path / "content")
+    assert [str(p) for p in library.problems] == [
+        "node/Flap.md:5: warning: alias 'general/flap' is the address of "
+        "general/Flap.md:1, which /go/ and links open instead"
+    ]

@@ -222,9 +222,28 @@ def load_library(root: Path, checks: set[str] | None = None) -> Library:
             library.unreadable.append(source)
             continue
         _add_document(library, document)
+    _check_aliases(library)
     _index_names(library)
     _index_mentions(library)
     return library
+
+
+def _check_aliases(library: Library) -> None:
+    """An alias that is another page's address never reaches its own page: `/go/` and
+    links find the page first. Said, not dropped (Hugo keeps such aliases as redirects)."""
+    for key, slug in library.aliases.items():
+        other = library.articles.get(key)
+        if other is not None and other.slug != slug:
+            page = library.articles[slug]
+            library.problems.append(
+                Problem(
+                    page.source,
+                    page.line,
+                    f"alias '{key}' is the address of {other.source}:{other.line}, "
+                    "which /go/ and links open instead",
+                    "warning",
+                )
+            )
 
 
 def _read_files(library: Library, root: Path, base: Path) -> tuple[dict, dict]:

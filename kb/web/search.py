@@ -11,6 +11,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy.exc import SQLAlchemyError
 
 from kb.content.parser import article_url
+from kb.content.slugs import page_name, path_slug
 from kb.content_store import get_library
 from kb.db import get_session
 from kb.search.log import content_gaps, record_search
@@ -104,7 +105,13 @@ def go(words: str):
     """Stable links for chat, alerts and bookmarks: a slug or alias, a file's name (an alert
     runbook's alert name), or else the best search match."""
     library = get_library()
-    found = library.resolve(words) or library.named(words)
+    words = words[:MAX_QUERY_CHARS]
+    found = (
+        library.article(path_slug(words))  # a file's path in any case, `.md` or not
+        or library.resolve(words)
+        or library.named(words)
+        or library.named(page_name(words))  # `folder/AlertName`, `AlertName.md`
+    )
     if found is not None:
         return redirect(article_url(found.slug))
     text = words.replace("-", " ").replace("/", " ").replace("_", " ")
