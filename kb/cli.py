@@ -33,14 +33,21 @@ def _create_app() -> Flask:
 )
 def check_command(path: Path | None, strict: bool, explained: Path | None) -> None:
     from kb.content.explain import explain
+    from kb.content.library import content_files
     from kb.content_store import load_content
 
     root = path or (explained if explained and not path else None)
     root = root or Path(os.environ.get("KB_CONTENT_DIR") or "content")
     if not root.exists():
         raise click.ClickException(f"{root}: no such file or folder")
+    if explained is not None and explained.is_dir():
+        raise click.ClickException(f"{explained} is a folder: --explain takes one Markdown file")
     if explained is not None and not explained.is_file():
         raise click.ClickException(f"{explained}: no such file")
+    if root.is_file() and root.suffix.lower() != ".md":
+        raise click.ClickException(f"{root}: not a Markdown (.md) file")
+    if root.is_dir() and not content_files(root):
+        raise click.ClickException(f"{root} holds no Markdown (*.md) files")
     library = load_content(root)
     if explained is not None:
         base = root if root.is_dir() else root.parent
