@@ -70,3 +70,27 @@ def test_malformed_front_matter_is_reported_not_raised(content_dir):
     result = run_check(content_dir)
     assert result.exit_code == 1
     assert "bad.md:3: front matter is not valid YAML" in result.output
+
+
+def test_a_folder_without_markdown_or_a_file_that_is_not_markdown_fails_clearly(tmp_path):
+    write(tmp_path, "nomd/a.txt", "just text\n")
+    empty = CliRunner().invoke(cli, ["check", str(tmp_path / "nomd")])
+    assert empty.exit_code == 1 and "holds no Markdown (*.md) files" in empty.output
+    text = CliRunner().invoke(cli, ["check", str(tmp_path / "nomd" / "a.txt")])
+    assert text.exit_code == 1 and "not a Markdown (.md) file" in text.output
+    folder = CliRunner().invoke(cli, ["check", "--explain", str(tmp_path / "nomd")])
+    assert folder.exit_code == 1 and "is a folder: --explain takes one Markdown file" in (
+        folder.output
+    )
+    assert "Traceback" not in empty.output + text.output + folder.output
+
+
+def test_a_byte_order_mark_before_front_matter_is_not_text(tmp_path):
+    """Editors on Windows save one; GitHub ignores it, and so does kb."""
+    (tmp_path / "bom.md").write_bytes(
+        "\ufeff---\ntitle: Disk full\n---\n\n# DiskFull\n\nNo space left.\n".encode()
+    )
+    result = CliRunner().invoke(cli, ["check", "--explain", str(tmp_path / "bom.md")])
+    assert result.exit_code == 0, result.output
+    assert "file: Disk full (line 5)" in result.output
+    assert "\ufeff" not in result.output and "1 article(s)" in result.output

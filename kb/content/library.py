@@ -258,7 +258,7 @@ def _read_files(library: Library, root: Path, base: Path) -> tuple[dict, dict]:
                 raise ContentError(
                     source, 1, "not read: a link to a file outside the content folder"
                 )
-            text = path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8-sig")  # a BOM is not text
             outlines[source] = outline(text, source)
         except UnicodeDecodeError as exc:
             line = path.read_bytes()[: exc.start].count(b"\n") + 1

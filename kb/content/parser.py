@@ -239,7 +239,7 @@ def parse_file(path: Path, root: Path | None = None, **kwargs) -> Document:
     root = root or path.parent
     source = relative_source(path, root)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM is not text
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
         raise ContentError(source, line, "not UTF-8 text") from None
