@@ -322,9 +322,12 @@ NEIGHBOURS = {
 def test_a_query_that_is_a_files_name_puts_that_file_first(library_client, query):
     """Even where another runbook uses the name more: the name is how an alert asks."""
     client = library_client(NEIGHBOURS)
-    urls = [r["url"] for r in search(client, query)["results"]]
+    results = search(client, query)["results"]
+    urls = [r["url"] for r in results]
     assert urls[0] == "/a/node/nodefilesystemspacefillingup"
     assert any(u.startswith("/a/node/nodefilesystemalmostoutofspace") for u in urls[1:])
+    scores = [r["score"] for r in results]
+    assert scores == sorted(scores, reverse=True)  # the scores shown agree with the order
 
 
 def test_a_named_file_leads_every_page_of_results_once(library_client):
@@ -408,3 +411,9 @@ def test_an_alias_that_is_another_pages_address_is_warned_about_and_loses(librar
         "node/Flap.md:5: warning: alias 'general/flap' is the address of "
         "general/Flap.md:1, which /go/ and links open instead"
     ]
+
+
+def test_control_characters_typed_are_not_written_into_the_page(client):
+    page = client.get("/search", query_string={"q": "disk\x00full\x1b"}).get_data(as_text=True)
+    assert "\x00" not in page and "\x1b" not in page
+    assert 'value="disk full"' in page

@@ -243,6 +243,9 @@ class SearchService:
             )
             ranked.append((hit.score * factor, hit))
         ranked.sort(key=lambda pair: (pair[1].docnum in named, pair[0]), reverse=True)
+        if named and ranked:  # scores shown in the order listed: a named file ties the best
+            best = max(score for score, _ in ranked)
+            ranked = [(max(s, best) if h.docnum in named else s, h) for s, h in ranked]
         ranked.extend((hit.score, hit) for hit in tail)
         highlight_terms = set(query_terms) | {t for phrase in synonyms for t in phrase}
         highlight_terms |= set(compounds)

@@ -15,7 +15,7 @@ from kb.content.slugs import page_name, path_slug
 from kb.content_store import get_library
 from kb.db import get_session
 from kb.search.log import content_gaps, record_search
-from kb.search.query import MAX_QUERY_CHARS
+from kb.search.query import MAX_QUERY_CHARS, clean
 from kb.search.service import MAX_RESULTS
 from kb.search.setup import get_search
 
@@ -80,7 +80,8 @@ def common_issues() -> list:
 
 @bp.get("/search")
 def search_page():
-    query = request.args.get("q", "")[: MAX_QUERY_CHARS * 2]
+    # shown back in the page's title and search box: printable text only (a NUL is no HTML)
+    query = clean(request.args.get("q", "")[: MAX_QUERY_CHARS * 2])
     limit, page = limit_arg(), page_arg()
     answer = get_search().search(query, limit, (page - 1) * limit) if query.strip() else None
     log_id = (
