@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from click.testing import CliRunner
 
 from kb.cli import cli
@@ -70,6 +71,29 @@ def test_malformed_front_matter_is_reported_not_raised(content_dir):
     result = run_check(content_dir)
     assert result.exit_code == 1
     assert "bad.md:3: front matter is not valid YAML" in result.output
+
+
+@pytest.mark.parametrize(
+    "front, expected",
+    [
+        ("- a\n- b", "x.md:1: front matter must be keys and values, not a list"),
+        ("just words", "x.md:1: front matter must be keys and values, not a piece of text"),
+        ("title: [1, 2]", "x.md:2: front matter 'title' must be text, not a list"),
+        ("x: 1\naliases: 7", "x.md:3: front matter 'aliases' must be a name, a list of"),
+        ("slug: ../../etc", "x.md:2: front matter 'slug' may hold only letters, digits"),
+        ("slug: 'a b/c?d#e'", "x.md:2: front matter 'slug' may hold only letters, digits"),
+    ],
+)
+def test_front_matter_kb_cannot_use_is_an_error_at_its_line(content_dir, front, expected):
+    write(content_dir, "x.md", f"---\n{front}\n---\n\n# Escape\n\nText.\n")
+    result = run_check(content_dir)
+    assert result.exit_code == 1 and expected in result.output, result.output
+
+
+def test_a_bad_slug_is_not_used_as_an_address(make_app, content_dir):
+    write(content_dir, "x.md", "---\nslug: ../../etc\n---\n\n# Escape\n\nText.\n")
+    client = make_app(content_dir=content_dir).test_client()
+    assert client.get("/go/Escape").headers["Location"] == "/a/x"
 
 
 def test_a_folder_without_markdown_or_a_file_that_is_not_markdown_fails_clearly(tmp_path):

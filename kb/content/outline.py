@@ -18,7 +18,7 @@ from markdown_it.token import Token
 from kb.content.fields import declared_fields
 from kb.content.markdown import FIELDS_ENV, parse
 from kb.content.model import ContentError, Problem
-from kb.content.slugs import Slugger, inline_text
+from kb.content.slugs import SLUG, Slugger, inline_text
 
 _FRONT_MATTER = {"---": "---", "+++": "+++"}
 # Hugo links: `{{< ref "x.md" >}}` and `relref` resolve like `x.md`; other shortcodes stay.
@@ -72,7 +72,35 @@ def split_front_matter(text: str, source: str) -> tuple[dict, str, int]:
         return {}, text, 0  # a lone rule at the top, not front matter
     body = "\n".join(lines[1:end])
     meta = _load_yaml(body, source) if opener == "---" else _load_toml(body, source)
-    return (meta if isinstance(meta, dict) else {}), "\n".join(lines[end + 1 :]), end + 1
+    if not isinstance(meta, dict):
+        raise ContentError(source, 1, f"front matter must be keys and values, not a {_kind(meta)}")
+    return meta, "\n".join(lines[end + 1 :]), end + 1
+
+
+def _kind(value: object) -> str:
+    return {list: "list", str: "piece of text"}.get(type(value), type(value).__name__)
+
+
+def meta_problems(meta: dict, lines: list[str], offset: int, source: str) -> list[Problem]:
+    """Front-matter keys kb reads, of a shape it cannot use: said with their line, rather
+    than a title shown as `[1, 2]` or a page served at `/a/../../etc`."""
+    found: list[Problem] = []
+
+    def wrong(key: str, message: str) -> None:
+        found.append(
+            Problem(source, meta_line(lines, offset, key), f"front matter '{key}' {message}")
+        )
+
+    title = meta.get("title")
+    if title is not None and not isinstance(title, str | int | float):
+        wrong("title", f"must be text, not a {_kind(title)}")
+    aliases = meta.get("aliases")
+    if aliases is not None and not isinstance(aliases, str | list | dict):
+        wrong("aliases", "must be a name, a list of names, or section anchors mapped to names")
+    slug = meta.get("slug")
+    if slug is not None and not (isinstance(slug, str) and SLUG.fullmatch(slug.strip("/"))):
+        wrong("slug", "may hold only letters, digits, '-', '_' and '/' between parts")
+    return found
 
 
 def _load_yaml(body: str, source: str) -> object:
@@ -133,6 +161,7 @@ def outline(text: str, source: str) -> Outline:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
     meta, body, offset = split_front_matter(text, source)
     body, problems = _shortcodes(body, source, offset)
+    problems.extend(meta_problems(meta, text.split("\n"), offset, source))
     declared, wrong = declared_fields(meta)
     # Declared example values travel with markdown-it's env to the code renderers.
     env: dict = {FIELDS_ENV: declared} if declared else {}

@@ -14,7 +14,7 @@ from kb.content.model import Article, ContentError, Document, Heading, Link, Pro
 from kb.content.outline import Outline, Section, meta_line, outline
 from kb.content.roles import is_navigation, role_of
 from kb.content.sanitize import clean_html
-from kb.content.slugs import page_name, path_slug
+from kb.content.slugs import SLUG, page_name, path_slug
 from kb.content.structure import Facts, SectionReader
 from kb.content.text import html_to_text
 
@@ -29,11 +29,8 @@ def article_url(slug: str, fragment: str = "") -> str:
 
 def doc_slug(source: str, meta: dict) -> str:
     declared = meta.get("slug")
-    return (
-        declared.strip("/")
-        if isinstance(declared, str) and declared.strip("/")
-        else path_slug(source)
-    )
+    usable = isinstance(declared, str) and SLUG.fullmatch(declared.strip("/"))
+    return declared.strip("/") if usable else path_slug(source)
 
 
 def section_slug(slug: str, anchor: str, reserved: frozenset[str] = frozenset()) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from markdown_it.token import Token
@@ -36,6 +37,8 @@ def github_slug(text: str) -> str:
     return "".join(c for c in text.lower() if _kept(c)).replace(" ", "-")
 
 
+# What a front-matter `slug` may be: parts of letters, digits, `-` and `_`, joined by `/`.
+SLUG = re.compile(r"[\w-]+(?:/[\w-]+)*")
 INDEX_NAMES = ("readme", "index", "_index")  # files that stand for their folder
 
 
