@@ -159,7 +159,17 @@ def test_an_index_of_no_runbook_is_not_ready(make_app, tmp_path):
 @pytest.mark.parametrize("body", ["[null, null]", '"tree"', "7"])
 def test_a_json_body_that_is_not_an_object_is_a_422_not_a_500(client, body):
     headers = {"Content-Type": "application/json"}
-    assert client.post("/api/diagnoses", data=body, headers=headers).status_code == 422
+    response = client.post("/api/diagnoses", data=body, headers=headers)
+    assert response.status_code == 422
+    assert response.get_json() == {"errors": {"body": "must be a JSON object"}}
+
+
+@pytest.mark.parametrize("path", ["/api/diagnoses", "/api/diagnoses/x/answer"])
+def test_a_body_that_is_not_json_is_a_400_that_says_so(client, path):
+    headers = {"Content-Type": "application/json"}
+    response = client.post(path, data='{"tree": ', headers=headers)
+    assert response.status_code == 400
+    assert "must be JSON" in response.get_json()["message"]
 
 
 @pytest.mark.parametrize("method", ["get", "put", "delete"])

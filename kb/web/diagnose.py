@@ -58,9 +58,15 @@ def _tree_or_404(tree_id: str):
 
 
 def json_object() -> dict:
-    """The request's JSON body when it is an object; anything else reads as empty."""
+    """The request's JSON body, an object. A body that is not JSON is a 400 and JSON that
+    is not an object a 422, each saying so (not an error about a field the body lacks);
+    no body at all reads as empty."""
     payload = request.get_json(silent=True)
-    return payload if isinstance(payload, dict) else {}
+    if payload is None and request.get_data(cache=True).strip():
+        abort(400, description="The request body must be JSON (Content-Type: application/json).")
+    if payload is not None and not isinstance(payload, dict):
+        abort(make_response(jsonify({"errors": {"body": "must be a JSON object"}}), 422))
+    return payload or {}
 
 
 def rate_limited():
