@@ -144,6 +144,11 @@ def test_a_qualifier_alone_or_around_other_words_names_no_role(title):
     assert role_of(title) is None
 
 
+def test_a_prose_diagnosis_with_nothing_after_it_says_its_button_escalates():
+    tree = only_tree("# P\n\n## Meaning\n\nSlow.\n\n## Diagnosis\n\nLook at the graphs.\n")
+    assert answers(tree.nodes[0]) == [("Next: who to call", END_ESCALATE)]
+
+
 def test_a_how_to_without_symptoms_or_diagnosis_is_not_a_guide():
     doc = parse_text("# Deploy\n\n## Steps\n\n1. Push.\n2. Watch.\n", "deploy.md")
     assert doc.trees == []

@@ -56,7 +56,10 @@ def _default_branches(step: RawStep, number: int, total: int, first_fix: int) ->
             Branch(label="Found the cause", target=fixes),
         ]
     if step.role == "information":
-        return [Branch(label="Continue", target=fixes if first_fix > number else onward)]
+        target = fixes if first_fix > number else onward
+        # a guide with nothing after its explanation: say where the button goes
+        label = "Next: who to call" if target == END_ESCALATE else "Continue"
+        return [Branch(label=label, target=target)]
     return [
         Branch(label="Yes, that fixed it", target=END_RESOLVED),
         Branch(label="No, still broken", target=onward),
