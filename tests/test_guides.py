@@ -149,6 +149,32 @@ def test_a_prose_diagnosis_with_nothing_after_it_says_its_button_escalates():
     assert answers(tree.nodes[0]) == [("Next: who to call", END_ESCALATE)]
 
 
+def test_an_answer_list_with_an_item_lacking_its_target_is_warned_about():
+    text = (
+        "# Api\n\n## Diagnosis\n\n1. Is the API up?\n   - yes → step 2\n   - no → escalate\n"
+        "   - maybe\n2. Is the DB up?\n"
+    )
+    doc = parse_text(text, "x.md")
+    assert [str(p) for p in doc.problems] == [
+        "x.md:5: warning: step 1: 'maybe' has no '→ target', so its list of answers is "
+        "read as text and the step asks the usual questions"
+    ]
+
+
+@pytest.mark.parametrize("target", ["step 1.5", "step 2, then 3", "step 2a"])
+def test_a_target_that_names_no_one_step_is_an_error(target):
+    text = f"# Api\n\n## Diagnosis\n\n1. Up?\n   - yes → {target}\n   - no → escalate\n2. Db?\n"
+    doc = parse_text(text, "x.md")
+    assert any(f"'yes → {target}' points nowhere known" in str(p) for p in doc.problems)
+
+
+@pytest.mark.parametrize("target", ["step 2", "go to step 2", "Step 2 (the DB)", "step 2: DB"])
+def test_a_step_target_may_carry_a_note(target):
+    text = f"# Api\n\n## Diagnosis\n\n1. Up?\n   - yes → {target}\n   - no → escalate\n2. Db?\n"
+    doc = parse_text(text, "x.md")
+    assert doc.problems == [] and doc.trees[0].nodes[0].branches[0].target == "step-2"
+
+
 def test_a_how_to_without_symptoms_or_diagnosis_is_not_a_guide():
     doc = parse_text("# Deploy\n\n## Steps\n\n1. Push.\n2. Watch.\n", "deploy.md")
     assert doc.trees == []

@@ -63,6 +63,9 @@ class RawStep:
     branches: list[str] = field(default_factory=list)  # each "label → target" as text
     line: int = 0
     role: str = "resolution"  # "diagnosis" asks what was found; "resolution", did it fix it
+    # items of a list that reads like answers but has one without `→ target`: the list is
+    # shown as text and the step asks the usual questions, which `kb check` warns about
+    strays: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -188,11 +191,13 @@ class SectionReader:
         steps = []
         for item in listing.children:
             branches: list[str] = []
+            strays: list[str] = []
             body: list[Token] = []
             for child in item.children:
                 if is_branch_list(child):
                     branches.extend(self.text(li) for li in child.children)
                     continue
+                strays.extend(_strays(child))
                 body.extend(child.to_tokens())
             html = render_tokens(body, self.env).strip()
             steps.append(
@@ -202,6 +207,7 @@ class SectionReader:
                     check=check_name(item),
                     branches=branches,
                     line=self.line_of(item),
+                    strays=strays,
                 )
             )
         return steps
@@ -219,6 +225,17 @@ def is_branch_list(node: SyntaxTreeNode) -> bool:
         and bool(items)
         and all(BRANCH_ARROW.search(_source_text(item)) for item in items)
     )
+
+
+def _strays(node: SyntaxTreeNode) -> list[str]:
+    """In a bullet list where most items read `answer → target`, the items that do not."""
+    if node.type != "bullet_list" or not node.children:
+        return []
+    texts = [_source_text(item) for item in node.children]
+    arrows = sum(bool(BRANCH_ARROW.search(text)) for text in texts)
+    if arrows * 2 < len(texts):
+        return []
+    return [text for text in texts if not BRANCH_ARROW.search(text)]
 
 
 def _mark_branch_lists(nodes: list[SyntaxTreeNode]) -> None:

@@ -15,7 +15,11 @@ from collections.abc import Iterable
 from kb.content.model import END_ESCALATE, END_RESOLVED, ENDS, Branch, Node, Problem, Tree
 from kb.content.structure import BRANCH_ARROW, RawStep
 
-_STEP = re.compile(r"^(?:go\s+to\s+)?step\s+(\d+)\b", re.IGNORECASE)
+# `step 2`, `go to step 2`, and a note after it in brackets or after a colon or dash;
+# not `step 1.5` or `step 2, then 3`, which name no one step
+_STEP = re.compile(
+    r"^(?:go\s+to\s+)?step\s+(\d+)\s*(?:\(.*\)|[:—–-].*)?$", re.IGNORECASE | re.DOTALL
+)
 _RESOLVED = re.compile(r"^resolved\b\s*[:—–-]?\s*(.*)$", re.IGNORECASE)
 _ESCALATE = re.compile(r"^escalate\b\s*(?:to\b|[:—–-])?\s*(.*)$", re.IGNORECASE)
 _NEXT = re.compile(r"^(?:next|continue)\b", re.IGNORECASE)
@@ -122,6 +126,16 @@ def build_tree(
     for number, (step, step_line) in enumerate(zip(steps, step_lines, strict=True), start=1):
         kind = "check" if step.check else ("question" if step.branches else "step")
         where = (source, step_line, number, total)
+        if step.strays:
+            problems.append(
+                Problem(
+                    source,
+                    step_line,
+                    f"step {number}: '{step.strays[0]}' has no '→ target', so its list of "
+                    "answers is read as text and the step asks the usual questions",
+                    severity="warning",
+                )
+            )
         branches = [
             branch
             for raw in step.branches
