@@ -90,6 +90,10 @@ class SharedRateLimiter:
         self.counter = counter
         self.clock = clock
 
+    def retry_after(self) -> int:
+        """Seconds until the next window, when a refused client may try again."""
+        return max(1, WINDOW_SECONDS - int(self.clock() % WINDOW_SECONDS))
+
     def allow(self, client: str) -> bool:
         window = int(self.clock() // WINDOW_SECONDS)
         key = f"{self.name}:{client}"[:200]

@@ -232,3 +232,21 @@ def test_a_backtick_in_a_checked_value_cannot_break_out_of_the_export(value):
     assert "<b>" not in render_html(plain("<b>x</b> [y](/z)")) and "<a " not in html
     shown = re.search(r"<code>(.*?)</code>", html, re.S).group(1)
     assert html_lib.unescape(shown) == value
+
+
+def test_only_guides_that_run_live_checks_are_rate_limited_and_a_refusal_says_when(
+    probe_app, simulator
+):
+    client = probe_app(KB_PROBE_RATE_PER_MINUTE=2).test_client()
+    walks = [start(client, TREE_PRINT) for _ in range(4)]  # people answer: never limited
+    answer(client, walks[0], 0)
+    assert [
+        client.post("/api/diagnoses", json={"tree": TREE_READY}).status_code for _ in "abc"
+    ] == [
+        201,
+        201,
+        429,
+    ]
+    refused = client.post("/api/diagnoses", json={"tree": TREE_READY})
+    assert refused.status_code == 429 and 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert start(client, TREE_PRINT)["tree"] == TREE_PRINT

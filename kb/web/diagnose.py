@@ -69,14 +69,26 @@ def json_object() -> dict:
     return payload or {}
 
 
-def rate_limited():
-    """Requests that can send probes are rate limited per client."""
-    if probe_limit().allow(request.remote_addr or "unknown"):
+def rate_limited(tree_id: str | None = None, diagnosis_id: str | None = None):
+    """Requests that can send probes are rate limited per client; walking a guide that
+    runs no live check (named by its id, or by a diagnosis of it) never is."""
+    if diagnosis_id is not None:
+        record = get_session().get(store.Diagnosis, diagnosis_id)
+        tree_id = record.tree if record is not None else None
+    tree = get_library().trees.get(tree_id.strip("/")) if isinstance(tree_id, str) else None
+    if tree is not None and not any(node.kind == "check" for node in tree.nodes):
+        return None
+    limiter = probe_limit()
+    if limiter.allow(request.remote_addr or "unknown"):
         return None
     message = "Too many checks from this address; wait a few seconds and try again."
     if is_api():
-        return jsonify({"error": "rate limited", "message": message}), 429
-    return render_template("error.html", status=429, title="Slow down", message=message), 429
+        response = make_response(jsonify({"error": "rate limited", "message": message}), 429)
+    else:
+        page = render_template("error.html", status=429, title="Slow down", message=message)
+        response = make_response(page, 429)
+    response.headers["Retry-After"] = str(limiter.retry_after())
+    return response
 
 
 def walk_of(record: store.Diagnosis) -> engine.Walk:
@@ -217,7 +229,7 @@ def start(tree_id: str) -> tuple[store.Diagnosis, engine.Walk]:
 
 @bp.post("/diagnoses")
 def start_page():
-    if limited := rate_limited():
+    if limited := rate_limited(tree_id=request.form.get("tree", "")):
         return limited
     record, _ = start(request.form.get("tree", ""))
     return redirect(url_for("diagnose.diagnosis_page", diagnosis_id=record.id), code=303)
@@ -307,7 +319,7 @@ def apply_change(diagnosis_id: str, change):
 
 @bp.post("/d/<diagnosis_id>/answer")
 def answer_page(diagnosis_id: str):
-    if limited := rate_limited():
+    if limited := rate_limited(diagnosis_id=diagnosis_id):
         return limited
 
     def change(walk, record):

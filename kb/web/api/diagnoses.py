@@ -64,9 +64,9 @@ def _diagnosis(record, walk) -> DiagnosisPublic:
 
 @bp.post("/diagnoses")
 def start_diagnosis():
-    if limited := diagnose.rate_limited():
-        return limited
     tree_id = diagnose.json_object().get("tree")
+    if limited := diagnose.rate_limited(tree_id=tree_id):
+        return limited
     if not isinstance(tree_id, str) or tree_id.strip("/") not in get_library().trees:
         return jsonify({"errors": {"tree": "no such troubleshooting tree"}}), 422
     record, walk = diagnose.start(tree_id)
@@ -81,7 +81,7 @@ def get_diagnosis(diagnosis_id: str):
 
 @bp.post("/diagnoses/<diagnosis_id>/answer")
 def answer(diagnosis_id: str):
-    if limited := diagnose.rate_limited():
+    if limited := diagnose.rate_limited(diagnosis_id=diagnosis_id):
         return limited
     choice = diagnose.json_object().get("choice")
     if not isinstance(choice, int | str) or isinstance(choice, bool):
