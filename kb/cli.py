@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -57,9 +58,11 @@ def check_command(path: Path | None, strict: bool, explained: Path | None) -> No
             raise click.ClickException(f"{explained} is not under {root}") from None
         for line in explain(library, source):
             click.echo(line)
+    # Paths as typed from here, so an editor or terminal can open `content/a.md:12`.
+    base = root if root.is_dir() else root.parent
     for problem in library.problems:
-        click.echo(str(problem), err=True)
-    for line in field_lines(library):
+        click.echo(str(replace(problem, source=(base / problem.source).as_posix())), err=True)
+    for line in field_lines(library, base):
         click.echo(line)
     failing = library.problems if strict else library.errors
     files = len(library.digests)
@@ -72,7 +75,7 @@ def check_command(path: Path | None, strict: bool, explained: Path | None) -> No
         sys.exit(1)
 
 
-def field_lines(library) -> list[str]:
+def field_lines(library, base: Path = Path()) -> list[str]:
     """Each file's fill-in fields (kb.content.fields), so authors see what kb will ask for."""
     from kb.content.fields import is_secret, key_of
 
@@ -81,7 +84,11 @@ def field_lines(library) -> list[str]:
         names = by_file.setdefault(article.source, {})
         for name in article.fields:
             names.setdefault(key_of(name), name + (" (secret)" if is_secret(name) else ""))
-    return [f"{source}: fields: {', '.join(n.values())}" for source, n in by_file.items() if n]
+    return [
+        f"{(base / source).as_posix()}: fields: {', '.join(n.values())}"
+        for source, n in by_file.items()
+        if n
+    ]
 
 
 @click.command("serve", help="Serve the knowledge base with gunicorn (a production server).")

@@ -118,3 +118,12 @@ def test_a_byte_order_mark_before_front_matter_is_not_text(tmp_path):
     assert result.exit_code == 0, result.output
     assert "file: Disk full (line 5)" in result.output
     assert "\ufeff" not in result.output and "1 article(s)" in result.output
+
+
+def test_problems_name_files_as_typed_so_an_editor_can_open_them(tmp_path, monkeypatch):
+    write(tmp_path, "runbooks/node/a.md", "# A\n\nSee [gone](missing.md).\n")
+    monkeypatch.chdir(tmp_path)
+    folder = CliRunner().invoke(cli, ["check", "runbooks"])
+    assert "runbooks/node/a.md:3: broken link: missing.md" in folder.output
+    one = CliRunner().invoke(cli, ["check", "runbooks/node/a.md"])
+    assert "runbooks/node/a.md:3: broken link: missing.md" in one.output
