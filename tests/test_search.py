@@ -137,7 +137,8 @@ def test_no_results_suggest_common_issues_and_spelling(client):
 
 
 def test_go_links_land_on_the_answer(client):
-    assert client.get("/go/labels-wont-print").headers["Location"] == LABELS  # best match
+    guessed = client.get("/go/labels-wont-print").headers["Location"]  # the best match
+    assert guessed == LABELS + "?guessed=labels+wont+print"
     assert client.get("/go/LabelPrintFailed").headers["Location"] == LABELS  # an alias
     assert client.get("/go/rollback").headers["Location"] == "/a/operations/12-rollback"
     assert (
@@ -145,6 +146,18 @@ def test_go_links_land_on_the_answer(client):
         == "/a/operations/2-backup--restore"
     )
     assert client.get("/go/qqqzzz").headers["Location"] == "/search?q=qqqzzz"
+
+
+def test_a_go_link_that_names_no_page_lands_on_a_guess_that_says_so(client):
+    page = client.get("/go/labels-wont-print", follow_redirects=True).get_data(as_text=True)
+    assert "No page is called “labels wont print”: this is the closest match." in page
+    named = client.get("/go/LabelPrintFailed", follow_redirects=True).get_data(as_text=True)
+    assert "closest match" not in named
+
+
+def test_a_go_link_keeps_its_query_so_alert_labels_fill_the_pages_fields(client):
+    location = client.get("/go/LabelPrintFailed?printer=front-desk&x=1").headers["Location"]
+    assert location == LABELS + "?printer=front-desk&x=1"
 
 
 def test_aliases_redirect_from_article_urls_too(client):

@@ -114,13 +114,23 @@ def go(words: str):
         or library.named(page_name(words))  # `folder/AlertName`, `AlertName.md`
     )
     if found is not None:
-        return redirect(article_url(found.slug))
+        return redirect(_with_query(article_url(found.slug)))
     text = words.replace("-", " ").replace("/", " ").replace("_", " ")
     answer = get_search().search(text, 1)
     if answer.results:
         log_search(answer.query, answer.total)
-        return redirect(answer.results[0].url)
+        # a guess: the page says so, with a way to the other matches
+        return redirect(_with_query(answer.results[0].url, guessed=clean(text)))
     return redirect(url_for("search.search_page") + "?" + urlencode({"q": text}))
+
+
+def _with_query(url: str, **extra: str) -> str:
+    """`url` with the link's own query (an alert's labels: `?namespace=prod` fills the
+    page's fields) and `extra`, before any `#fragment`."""
+    path, hash_, fragment = url.partition("#")
+    pairs = [*request.args.items(multi=True), *extra.items()]
+    query = urlencode(pairs)
+    return path + (f"?{query}" if query else "") + hash_ + fragment
 
 
 @bp.get("/gaps")
