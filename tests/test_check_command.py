@@ -127,3 +127,14 @@ def test_problems_name_files_as_typed_so_an_editor_can_open_them(tmp_path, monke
     assert "runbooks/node/a.md:3: broken link: missing.md" in folder.output
     one = CliRunner().invoke(cli, ["check", "runbooks/node/a.md"])
     assert "runbooks/node/a.md:3: broken link: missing.md" in one.output
+
+
+def test_explain_says_why_a_file_gave_nothing(tmp_path):
+    write(tmp_path, "bad.md", "---\ntitle: [oops\n---\n# X\n")
+    write(tmp_path, "empty.md", "")
+    bad = CliRunner().invoke(cli, ["check", "--explain", str(tmp_path / "bad.md")])
+    assert "bad.md: not read, for the problem reported with its line" in bad.output
+    assert "bad.md:2: front matter is not valid YAML" in bad.output
+    empty = CliRunner().invoke(cli, ["check", "--explain", str(tmp_path / "empty.md")])
+    assert "empty.md: no text, so no article and no guide" in empty.output
+    assert "not a Markdown file" not in bad.output + empty.output

@@ -14,6 +14,10 @@ NO_GUIDE = (
 
 def explain(library: Library, source: str) -> list[str]:
     articles = [a for a in library.articles.values() if a.source == source]
+    if source in library.unreadable:
+        return [f"{source}: not read, for the problem reported with its line"]
+    if not articles and source in library.digests:
+        return [f"{source}: no text, so no article and no guide"]
     if not articles:
         return [f"{source}: not read (not a Markdown file under the content folder?)"]
     lines = [f"{source}: {len(articles)} article(s)"]
