@@ -33,6 +33,7 @@ def _create_app() -> Flask:
     help="Say how FILE was read: its articles, and which guide format and why.",
 )
 def check_command(path: Path | None, strict: bool, explained: Path | None) -> None:
+    from kb.checks.catalog import PROBES_FILE
     from kb.content.explain import explain
     from kb.content.library import content_files
     from kb.content_store import load_content
@@ -47,7 +48,7 @@ def check_command(path: Path | None, strict: bool, explained: Path | None) -> No
         raise click.ClickException(f"{explained}: no such file")
     if root.is_file() and root.suffix.lower() != ".md":
         raise click.ClickException(f"{root}: not a Markdown (.md) file")
-    if root.is_dir() and not content_files(root):
+    if root.is_dir() and not content_files(root) and not (root / PROBES_FILE).is_file():
         raise click.ClickException(f"{root} holds no Markdown (*.md) files")
     library = load_content(root)
     if explained is not None:

@@ -295,9 +295,10 @@ probes:
 """
 
 
-def test_kb_check_rejects_what_gatus_rejects_with_file_and_line(content_dir):
+def test_kb_check_rejects_what_gatus_rejects_with_file_and_line(content_dir, monkeypatch):
     write(content_dir, "probes.yaml", PROBES)
-    result = CliRunner().invoke(cli, ["check", str(content_dir)])
+    monkeypatch.chdir(content_dir)  # kb check names files as typed: here, `probes.yaml`
+    result = CliRunner().invoke(cli, ["check", "."])
     assert result.exit_code == 1
     errors = [
         line
@@ -312,9 +313,10 @@ def test_kb_check_rejects_what_gatus_rejects_with_file_and_line(content_dir):
     )
 
 
-def test_kb_check_says_where_kb_reads_a_condition_differently(content_dir):
+def test_kb_check_says_where_kb_reads_a_condition_differently(content_dir, monkeypatch):
     write(content_dir, "probes.yaml", PROBES)
-    output = CliRunner().invoke(cli, ["check", str(content_dir)]).output
+    monkeypatch.chdir(content_dir)
+    output = CliRunner().invoke(cli, ["check", "."]).output
     warnings = {
         int(line.split(":")[1]): line for line in output.splitlines() if ": warning: " in line
     }
