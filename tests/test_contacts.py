@@ -422,3 +422,37 @@ def test_search_shows_a_contact_as_it_is_now_after_an_edit_and_a_delete(client, 
     assert "677009988" in answer["results"][0]["snippet"]
     client.delete(f"/api/contacts/{created['id']}", json={}, headers=auth(token))
     assert client.get("/api/search?q=zanzibar").get_json()["results"] == []
+
+
+def test_only_a_whole_placeholder_is_no_data_xxx_inside_a_value_is_kept(client, token):
+    kept = create(client, token, name="Alexxx", notes="Account XXX-123, call before 9am").get_json()
+    assert (kept["name"], kept["notes"]) == ("Alexxx", "Account XXX-123, call before 9am")
+    template = create(client, token, role="Vendor", phone="+237 6XX XXX XXX").get_json()
+    assert template["phone"] is None and "phone" in template["missing"]
+
+
+def test_an_escalation_order_too_large_for_a_number_is_a_422(client, token):
+    response = create(client, token, escalation_order=float("1e308") * 10)  # JSON Infinity
+    assert response.status_code in (400, 422)
+    sent = client.post(
+        "/api/contacts",
+        data='{"group": "technical", "role": "DBA", "escalation_order": 1e400}',
+        headers={**auth(token), "Content-Type": "application/json"},
+    )
+    assert sent.status_code == 422 and "escalation_order" in sent.get_json()["errors"]
+
+
+def test_a_change_id_no_database_can_hold_is_not_found(client, token):
+    login(client)
+    devops = by_role(client, "DevOps")
+    assert client.get(f"/contacts/{devops['id']}/restore/{2**63}").status_code == 404
+
+
+def test_an_import_with_a_cell_past_csvs_limit_says_so(client, token):
+    login(client)
+    text = 'group,role\n"' + "a" * 400_000
+    page = client.post(
+        "/contacts/import",
+        data={"csrf_token": form_token(client, "/contacts/import"), "text": text},
+    )
+    assert page.status_code == 200 and "not readable as CSV" in page.get_data(as_text=True)

@@ -27,7 +27,14 @@ GROUP_TITLES = {
     "external": "External services",
 }
 DEFAULT_REGION = "CM"
-PLACEHOLDER = re.compile(r"^\s*\[?\s*(tbd|tba|todo|n/?a|none|-)\s*\]?\s*$|x{3,}", re.IGNORECASE)
+# A whole value that stands for "not known yet": `[TBD]`, `N/A`, or a number template such
+# as `+237XXXXXXXXX` or `6XX XXX XXX` (digits and x's only). Never a value that merely
+# holds "xxx" (`Account XXX-123`, `Alexxx`).
+PLACEHOLDER = re.compile(
+    r"^\s*\[?\s*(tbd|tba|todo|n/?a|none|-)\s*\]?\s*$"
+    r"|^\s*\+?(?=(?:[^x]*x){3})[x\d\s().-]+$",
+    re.IGNORECASE,
+)
 # Control characters would let a value break out of its line in a vCard or a log; notes
 # may keep line breaks (as \n), nothing else may.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -144,7 +151,7 @@ def _url(raw) -> str | None:
 def _order(raw) -> int:
     try:
         order = int(raw if raw not in (None, "") else 100)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: 1e400 is infinity
         order = -1
     if isinstance(raw, bool) or not 0 <= order <= 10_000:
         raise problem("a whole number from 0 to 10000")

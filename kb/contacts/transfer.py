@@ -87,19 +87,24 @@ def parse_csv(text: str) -> tuple[list[ImportRow], str | None]:
     if len(text.encode("utf-8", errors="ignore")) > MAX_IMPORT_BYTES:
         return [], f"the file is larger than {MAX_IMPORT_BYTES // 1024} KiB"
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    rows: list[ImportRow] = []
+    try:
+        return rows, _read_rows(reader, rows)
+    except csv.Error as error:  # a cell past csv's size limit, a stray quote…
+        return rows, f"line {reader.line_num}: not readable as CSV ({error})"
+
+
+def _read_rows(reader: csv.DictReader, rows: list[ImportRow]) -> str | None:
+    """Fill `rows`; a file-level problem, if any."""
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     if "role" not in header:
-        return (
-            [],
-            "the first line must name the columns, including 'role' (export a CSV to see the format)",
-        )
+        return "the first line must name the columns, including 'role' (export a CSV to see the format)"
     unknown = [h for h in header if h not in COLUMNS]
     if unknown:
-        return [], f"unknown column(s): {', '.join(unknown)}"
-    rows = []
+        return f"unknown column(s): {', '.join(unknown)}"
     for index, raw in enumerate(reader):
         if index >= MAX_ROWS:
-            return rows, f"only the first {MAX_ROWS} rows are read"
+            return f"only the first {MAX_ROWS} rows are read"
         data = {k.strip().lower(): _uncell(v or "") for k, v in raw.items() if k}
         data.setdefault("group", "technical")
         try:
@@ -107,4 +112,4 @@ def parse_csv(text: str) -> tuple[list[ImportRow], str | None]:
         except Invalid as invalid:
             row = ImportRow(reader.line_num, data, None, invalid.errors)
         rows.append(row)
-    return rows, None
+    return None

@@ -44,9 +44,10 @@ MAX_ID = 2**31 - 1  # ids are 32-bit integers in every database kb runs on
 
 
 def ids_in_range(_endpoint, values) -> None:
-    """A contact id no database can hold is simply not found (not a 500)."""
-    if values and not 0 < values.get("contact_id", 1) <= MAX_ID:
-        abort(404)
+    """A contact or change id no database can hold is simply not found (not a 500)."""
+    for name in ("contact_id", "change_id"):
+        if values and not 0 < values.get(name, 1) <= MAX_ID:
+            abort(404)
 
 
 bp.url_value_preprocessor(ids_in_range)
