@@ -238,9 +238,18 @@ def test_the_command_writes_a_folder_and_a_zip_and_replaces_only_an_export(make_
     assert {name.split("/")[0] for name in names} == {"kb-offline"}
     assert f"kb-offline/{LABELS_GUIDE}/escalate.html" in names
 
+    # a page an earlier export wrote (it is in the marker's list) that this one does not
     (folder / "stale.html").write_text("from an earlier export")
+    marker["files"].append("stale.html")
+    (folder / "kb-export.json").write_text(json.dumps(marker))
+    # and what people add to a published folder
+    write(folder, "CNAME", "kb.example.org\n")
+    write(folder, ".git/HEAD", "ref: refs/heads/main\n")
     again = CliRunner().invoke(cli, ["export", str(folder)], env=env)
     assert again.exit_code == 0 and not (folder / "stale.html").exists()
+    assert (folder / "CNAME").read_text() == "kb.example.org\n"
+    assert (folder / ".git" / "HEAD").read_text() == "ref: refs/heads/main\n"
+    assert "CNAME" not in json.loads((folder / "kb-export.json").read_text())["files"]
 
     mine = tmp_path / "mine"
     write(mine, "thesis.txt", "not an export")
@@ -250,6 +259,44 @@ def test_the_command_writes_a_folder_and_a_zip_and_replaces_only_an_export(make_
     )
     assert (mine / "thesis.txt").read_text() == "not an export"
     assert CliRunner().invoke(cli, ["export"], env=env).exit_code == 2
+
+
+def test_nothing_kb_did_not_write_is_ever_deleted_or_overwritten(app, tmp_path):
+    with app.app_context():
+        snapshot = current_snapshot()
+    forged = tmp_path / "forged"
+    write(forged, "docs/thesis.txt", "precious")
+    write(forged, "kb-export.json", "{}")  # a marker that is not kb's says nothing
+    with pytest.raises(ExportError, match="holds no earlier kb export"):
+        export_to(snapshot, folder=forged)
+    site = tmp_path / "site"
+    export_to(snapshot, folder=site)
+    write(site, "index.html", "my own home page")  # not the export's any more? it is listed
+    write(site, "search/extra.html", "mine")
+    export_to(snapshot, folder=site)
+    assert (site / "search" / "extra.html").read_text() == "mine"
+    assert (site / "index.html").read_text() != "my own home page"  # the export's own file
+    (site / "kb-export.json").write_text(
+        json.dumps({"kb": "static export", "files": ["kb-export.json"]})
+    )
+    with pytest.raises(ExportError, match="is not from an earlier kb export"):
+        export_to(snapshot, folder=site)  # index.html is no longer the export's: refused
+    assert (site / "search" / "extra.html").exists() and (forged / "docs/thesis.txt").exists()
+
+    report = tmp_path / "report.docx"
+    report.write_text("important")
+    with pytest.raises(ExportError, match="is not a kb export's zip"):
+        export_to(snapshot, zip_path=report)
+    assert report.read_text() == "important"
+    both = tmp_path / "both"
+    with pytest.raises(ExportError, match="named as both"):
+        export_to(snapshot, folder=both, zip_path=both)
+    assert not both.exists()
+    inside = tmp_path / "inside"
+    export_to(snapshot, folder=inside, zip_path=inside / "copy.zip")
+    names = zipfile.ZipFile(inside / "copy.zip").namelist()
+    assert not [n for n in names if ".copy.zip." in n or n.endswith("copy.zip")]
+    export_to(snapshot, zip_path=inside / "copy.zip")  # kb's own zip may be replaced
 
 
 def test_zip_only_and_bad_destinations(app, tmp_path):

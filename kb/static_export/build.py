@@ -8,7 +8,12 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from kb.static_export.archive import ExportError, write_folder, zip_folder
+from kb.static_export.archive import (
+    ExportError,
+    check_zip_destination,
+    write_folder,
+    zip_folder,
+)
 from kb.static_export.contacts import write_contacts
 from kb.static_export.guides import write_guides
 from kb.static_export.pages import write_a_to_z, write_articles, write_home
@@ -69,7 +74,9 @@ def build_site(snapshot: Snapshot, folder: Path) -> Summary:
         contacts=len(snapshot.contacts),
         files=len(site.content_links.files),
     )
-    marker = json.dumps({"kb": "static export", **asdict(summary)}, indent=2)
+    # the files it wrote: a later export replaces these and keeps whatever else is there
+    files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    marker = json.dumps({"kb": "static export", **asdict(summary), "files": files}, indent=1)
     (folder / MARKER).write_text(marker + "\n", encoding="utf-8")
     return summary
 
@@ -80,8 +87,10 @@ def export_to(
     """Write the export to a folder, a zip file, or both; each appears whole or not at all."""
     if folder is None and zip_path is None:
         raise ExportError("name a folder, a zip file, or both")
-    if zip_path is not None and zip_path.is_dir():
-        raise ExportError(f"{zip_path} is a folder; name the zip file to write")
+    if folder and zip_path and zip_path.absolute() == folder.absolute():
+        raise ExportError(f"{zip_path} is named as both the folder and the zip")
+    if zip_path is not None:
+        check_zip_destination(zip_path.absolute())  # before any writing
     if folder is not None:
         summary = write_folder(folder, lambda staging: build_site(snapshot, staging))
         if zip_path is not None:
