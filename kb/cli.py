@@ -94,9 +94,9 @@ def field_lines(library, base: Path = Path()) -> list[str]:
 
 @click.command("serve", help="Serve the knowledge base with gunicorn (a production server).")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 1000))
 def serve_command(host: str, port: int, workers: int, threads: int) -> None:
     from gunicorn.app.base import BaseApplication
 
@@ -197,7 +197,13 @@ def alert_rules_command(base_url: str | None) -> None:
     "simulate", help="Serve a simulated customer API (health endpoints) for demos and tests."
 )
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8080, show_default=True, type=int, help="0 picks a free port")
+@click.option(
+    "--port",
+    default=8080,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="0 picks a free port",
+)
 @click.option(
     "--mode",
     default="healthy",
@@ -375,12 +381,37 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(command)
 
 
-cli = FlaskGroup(
+class KbGroup(FlaskGroup):
+    """Flask's group, with every kb command registered on it: listing and `--help` never
+    need the app (so they work from any folder), an unknown command is 'No such command',
+    and what goes wrong outside kb (a data folder that is a file, a database URL that is
+    not one) is one line, not a traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(click.Group.list_commands(self, ctx))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return click.Group.get_command(self, ctx, name)
+
+    def invoke(self, ctx: click.Context):
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            return super().invoke(ctx)
+        except OSError as error:
+            where = f"{error.filename}: " if error.filename else ""
+            raise click.ClickException(f"{where}{error.strerror or error}") from None
+        except (SQLAlchemyError, ValueError) as error:
+            message = str(error).splitlines()[0] if str(error) else type(error).__name__
+            raise click.ClickException(message) from None
+
+
+cli = KbGroup(
     create_app=_create_app,
     add_version_option=False,
     help="kb: incident knowledge base and troubleshooting expert system.",
 )
-for _command in COMMANDS:
+for _command in COMMANDS + APP_COMMANDS:
     cli.add_command(_command)
 
 

@@ -61,3 +61,54 @@ def test_kb_serve_reports_a_bad_setting_without_a_traceback(monkeypatch):
     result = CliRunner().invoke(cli, ["serve"])
     assert result.exit_code == 1 and "KB_PROBE_RATE_PER_MINUTE: expected" in result.output
     assert "Traceback" not in result.output
+
+
+def test_help_and_unknown_commands_work_from_any_folder(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from kb.cli import cli
+
+    monkeypatch.chdir(tmp_path)  # no content/ here
+    monkeypatch.delenv("KB_CONTENT_DIR", raising=False)
+    listing = CliRunner().invoke(cli, ["--help"])
+    assert listing.exit_code == 0 and "Traceback" not in listing.output
+    assert all(name in listing.output for name in ("db", "seed", "user", "token", "export"))
+    assert CliRunner().invoke(cli, ["db", "--help"]).exit_code == 0
+    unknown = CliRunner().invoke(cli, ["nosuchcmd"])
+    assert unknown.exit_code == 2 and "No such command 'nosuchcmd'" in unknown.output
+
+
+@pytest.mark.parametrize(
+    "variable, value, says",
+    [
+        ("KB_DATA_DIR", "{file}", "File exists"),
+        ("KB_DATABASE_URL", "foo", "Could not parse SQLAlchemy URL"),
+        ("KB_DATABASE_URL", "sqlite:////nonexistent/dir/x.db", "No such file or directory"),
+    ],
+)
+def test_what_goes_wrong_outside_kb_is_one_line_not_a_traceback(
+    monkeypatch, tmp_path, variable, value, says
+):
+    from click.testing import CliRunner
+
+    from kb.cli import cli
+    from tests.conftest import FIXTURES
+
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    monkeypatch.setenv("KB_CONTENT_DIR", str(FIXTURES))
+    monkeypatch.setenv("KB_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv(variable, value.format(file=a_file))
+    result = CliRunner().invoke(cli, ["db", "upgrade"])
+    assert result.exit_code == 1 and says in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("option", [["--port", "99999"], ["--workers", "0"], ["--threads", "0"]])
+def test_serve_refuses_numbers_it_cannot_use(option):
+    from click.testing import CliRunner
+
+    from kb.cli import cli
+
+    result = CliRunner().invoke(cli, ["serve", *option])
+    assert result.exit_code == 2 and "Invalid value" in result.output
