@@ -456,3 +456,16 @@ def test_an_import_with_a_cell_past_csvs_limit_says_so(client, token):
         data={"csrf_token": form_token(client, "/contacts/import"), "text": text},
     )
     assert page.status_code == 200 and "not readable as CSV" in page.get_data(as_text=True)
+
+
+def test_a_deleted_contacts_id_is_never_given_to_another(client, token):
+    """Else its history and restore page would be someone else's, and an edit still
+    holding the old contact's version would land on the new one."""
+    old = create(client, token, role="Old Vendor", name="Bob Old").get_json()
+    client.delete(f"/api/contacts/{old['id']}", headers=auth(token))
+    new = create(client, token, role="New Person", name="Nina New").get_json()
+    assert new["id"] != old["id"]
+    stale = client.put(
+        f"/api/contacts/{old['id']}", json={"version": 1, "name": "Bob"}, headers=auth(token)
+    )
+    assert stale.status_code == 404

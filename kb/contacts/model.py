@@ -77,6 +77,9 @@ ContactUpdate = create_model(
 
 
 class Contact(ContactBase, table=True):
+    # SQLite would otherwise give a new contact a deleted one's id (migration 0006)
+    __table_args__ = {"sqlite_autoincrement": True}
+
     id: int | None = Field(default=None, primary_key=True)
     version: int = Field(default=1)
     created_at: datetime = Field(default_factory=utcnow)
