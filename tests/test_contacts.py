@@ -469,3 +469,21 @@ def test_a_deleted_contacts_id_is_never_given_to_another(client, token):
         f"/api/contacts/{old['id']}", json={"version": 1, "name": "Bob"}, headers=auth(token)
     )
     assert stale.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "field, value, says",
+    [
+        ("url", "http://exa mple.com", "must be a full http:// or https:// address"),
+        ("url", "http://[::1", "must be a full http:// or https:// address"),
+        ("escalation_order", 5.7, "a whole number from 0 to 10000"),
+        ("phone", "+237 6 71 23 45 67 ext 5", "extensions are not kept in a number"),
+        ("name", "Bob\u202eevil", "must not contain line breaks or control characters"),
+    ],
+)
+def test_a_value_kb_would_change_or_could_not_use_is_refused_not_altered(
+    client, token, field, value, says
+):
+    response = create(client, token, **{field: value})
+    assert response.status_code == 422
+    assert response.get_json()["errors"][field].startswith(says)

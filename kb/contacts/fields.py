@@ -37,7 +37,7 @@ PLACEHOLDER = re.compile(
 )
 # Control characters would let a value break out of its line in a vCard or a log; notes
 # may keep line breaks (as \n), nothing else may.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")  # and bidi overrides
 _LINE_BREAK = re.compile(r"[\r\n\t]")
 # A cell starting with one of these is a formula to a spreadsheet opening the export.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -68,6 +68,8 @@ def normalize_phone(raw: str, region: str = DEFAULT_REGION) -> str:
         raise ValueError(
             "not a valid phone number (include the country code if it is not Cameroon)"
         )
+    if number.extension:  # E.164 has no place for it: dropping it would lose it
+        raise ValueError("extensions are not kept in a number; put it in the notes")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -142,13 +144,19 @@ def _email(raw) -> str | None:
 
 def _url(raw) -> str | None:
     value = _optional(_text(raw))
-    parts = urlsplit(value or "")
-    if value and (parts.scheme not in ("http", "https") or not parts.hostname):
+    try:
+        parts = urlsplit(value or "")
+        scheme, host = parts.scheme, parts.hostname
+    except ValueError:  # an unclosed [IPv6 address
+        scheme, host = "", None
+    if value and (scheme not in ("http", "https") or not host or " " in value):
         raise problem("must be a full http:// or https:// address")
     return value
 
 
 def _order(raw) -> int:
+    if isinstance(raw, float) and not raw.is_integer():
+        raise problem("a whole number from 0 to 10000")  # 5.7 is not quietly 5
     try:
         order = int(raw if raw not in (None, "") else 100)
     except (TypeError, ValueError, OverflowError):  # OverflowError: 1e400 is infinity
