@@ -151,6 +151,8 @@ def content_folder(path: Path) -> Path:
         )
     if resolved.is_dir() and not any(resolved.rglob("*.md")):
         raise ConfigError(f"KB_CONTENT_DIR: {resolved} holds no Markdown (*.md) files")
+    if not resolved.is_dir() and resolved.suffix.lower() != ".md":
+        raise ConfigError(f"KB_CONTENT_DIR: {resolved} is neither a folder nor a .md file")
     return resolved
 
 

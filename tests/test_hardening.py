@@ -109,7 +109,7 @@ def test_load_balancers_can_check_readiness_of_a_private_knowledge_base(make_app
     assert client.get("/").status_code == 302
 
 
-@pytest.mark.parametrize("folder", ["missing", "empty"])
+@pytest.mark.parametrize("folder", ["missing", "empty", "notes.txt"])
 def test_a_missing_or_empty_content_folder_is_an_error_not_an_empty_site(
     make_app, tmp_path, folder
 ):
@@ -117,6 +117,8 @@ def test_a_missing_or_empty_content_folder_is_an_error_not_an_empty_site(
     if folder == "empty":
         path.mkdir()
         (path / "notes.txt").write_text("no Markdown here")
+    if folder == "notes.txt":
+        path.write_text("a file, but not Markdown")
     with pytest.raises(ConfigError, match="KB_CONTENT_DIR"):
         make_app(content_dir=path)
 
