@@ -299,6 +299,62 @@ def test_nothing_kb_did_not_write_is_ever_deleted_or_overwritten(app, tmp_path):
     export_to(snapshot, zip_path=inside / "copy.zip")  # kb's own zip may be replaced
 
 
+def test_what_people_keep_in_an_export_folder_stays_out_of_its_zip(app, tmp_path):
+    with app.app_context():
+        snapshot = current_snapshot()
+    site = tmp_path / "site"
+    export_to(snapshot, folder=site)
+    write(site, ".git/config", "[remote]\ntoken=secret\n")
+    write(site, "CNAME", "kb.example.org\n")
+    export_to(snapshot, folder=site, zip_path=tmp_path / "out.zip")
+    names = zipfile.ZipFile(tmp_path / "out.zip").namelist()
+    assert "out/index.html" in names
+    assert not [n for n in names if ".git" in n or n.endswith("CNAME")]
+
+
+def test_a_folder_of_someones_where_the_export_writes_a_file_is_refused_untouched(app, tmp_path):
+    with app.app_context():
+        snapshot = current_snapshot()
+    site = tmp_path / "site"
+    export_to(snapshot, folder=site)
+    (site / "contacts.html").unlink()  # as if someone made it a folder of their own
+    write(site, "contacts.html/mine.txt", "mine")
+    with pytest.raises(ExportError, match="is not from an earlier kb export"):
+        export_to(snapshot, folder=site)
+    assert (site / "contacts.html" / "mine.txt").read_text() == "mine"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")]  # no leftovers
+
+
+def test_an_export_from_an_older_kb_keeps_only_what_was_added_after_it(app, tmp_path):
+    """Its marker lists no files: what is no newer than the marker was the export's."""
+    import os
+
+    with app.app_context():
+        snapshot = current_snapshot()
+    site = tmp_path / "site"
+    export_to(snapshot, folder=site)
+    marker = json.loads((site / "kb-export.json").read_text())
+    del marker["files"]
+    write(site, "gone.html", "a page the old export wrote")
+    (site / "kb-export.json").write_text(json.dumps(marker))
+    later = (site / "kb-export.json").stat().st_mtime + 60
+    write(site, "CNAME", "kb.example.org\n")
+    os.utime(site / "CNAME", (later, later))
+    export_to(snapshot, folder=site)
+    assert not (site / "gone.html").exists() and (site / "CNAME").exists()
+
+
+def test_an_export_into_a_link_replaces_what_the_link_points_at(app, tmp_path):
+    with app.app_context():
+        snapshot = current_snapshot()
+    real = tmp_path / "real"
+    export_to(snapshot, folder=real)
+    write(real, "CNAME", "kb.example.org\n")
+    (tmp_path / "site").symlink_to(real)
+    export_to(snapshot, folder=tmp_path / "site")
+    assert (tmp_path / "site").is_symlink() and (real / "CNAME").exists()
+
+
 def test_zip_only_and_bad_destinations(app, tmp_path):
     with app.app_context():
         snapshot = current_snapshot()
