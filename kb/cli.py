@@ -398,6 +398,8 @@ class KbGroup(FlaskGroup):
 
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            raise  # `kb check | head`: click ends quietly
         except OSError as error:
             where = f"{error.filename}: " if error.filename else ""
             raise click.ClickException(f"{where}{error.strerror or error}") from None

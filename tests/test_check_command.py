@@ -90,6 +90,12 @@ def test_front_matter_kb_cannot_use_is_an_error_at_its_line(content_dir, front, 
     assert result.exit_code == 1 and expected in result.output, result.output
 
 
+def test_a_slug_may_hold_dots_as_versions_do(content_dir):
+    write(content_dir, "x.md", "---\nslug: v1.2/upgrade\n---\n\n# Upgrade\n\nText.\n")
+    result = run_check(content_dir)
+    assert result.exit_code == 0, result.output
+
+
 def test_a_bad_slug_is_not_used_as_an_address(make_app, content_dir):
     write(content_dir, "x.md", "---\nslug: ../../etc\n---\n\n# Escape\n\nText.\n")
     client = make_app(content_dir=content_dir).test_client()

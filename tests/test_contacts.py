@@ -487,3 +487,32 @@ def test_a_value_kb_would_change_or_could_not_use_is_refused_not_altered(
     response = create(client, token, **{field: value})
     assert response.status_code == 422
     assert response.get_json()["errors"][field].startswith(says)
+
+
+def test_the_id_migration_survives_a_run_that_failed_midway(tmp_path):
+    """pysqlite creates the table copy outside the transaction: a failed run leaves it."""
+    import sqlite3
+
+    from sqlmodel import Session
+
+    from kb.contacts import service
+    from kb.contacts.model import ContactCreate
+    from kb.db import import_models, make_engine, upgrade
+
+    import_models()
+    engine = make_engine(f"sqlite:///{tmp_path / 'kb.sqlite3'}")
+    upgrade(engine, tmp_path, "0005")
+    with Session(engine) as session:
+        gone = service.create_contact(
+            session=session, contact_in=ContactCreate(group="technical", role="Gone"), by="t"
+        )
+        service.delete_contact(session=session, contact=gone, version=gone.version, by="t")
+    with sqlite3.connect(tmp_path / "kb.sqlite3") as raw:
+        raw.execute("CREATE TABLE _alembic_tmp_contact (id INTEGER)")
+    upgrade(engine, tmp_path)
+    with Session(engine) as session:
+        new = service.create_contact(
+            session=session, contact_in=ContactCreate(group="technical", role="New"), by="t"
+        )
+    assert new.id > gone.id
+    engine.dispose()

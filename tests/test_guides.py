@@ -161,14 +161,19 @@ def test_an_answer_list_with_an_item_lacking_its_target_is_warned_about():
     ]
 
 
-@pytest.mark.parametrize("target", ["step 1.5", "step 2, then 3", "step 2a"])
+@pytest.mark.parametrize(
+    "target", ["step 1.5", "step 2, then 3", "step 2a", "step 2-3", "step 2 or 3"]
+)
 def test_a_target_that_names_no_one_step_is_an_error(target):
     text = f"# Api\n\n## Diagnosis\n\n1. Up?\n   - yes → {target}\n   - no → escalate\n2. Db?\n"
     doc = parse_text(text, "x.md")
     assert any(f"'yes → {target}' points nowhere known" in str(p) for p in doc.problems)
 
 
-@pytest.mark.parametrize("target", ["step 2", "go to step 2", "Step 2 (the DB)", "step 2: DB"])
+@pytest.mark.parametrize(
+    "target",
+    ["step 2", "go to step 2", "Step 2 (the DB)", "step 2: DB", "step 2 and restart the pod"],
+)
 def test_a_step_target_may_carry_a_note(target):
     text = f"# Api\n\n## Diagnosis\n\n1. Up?\n   - yes → {target}\n   - no → escalate\n2. Db?\n"
     doc = parse_text(text, "x.md")

@@ -160,6 +160,13 @@ def test_a_go_link_keeps_its_query_so_alert_labels_fill_the_pages_fields(client)
     assert location == LABELS + "?printer=front-desk&x=1"
 
 
+def test_a_go_link_passes_on_no_secret_and_no_notice_of_its_own(client):
+    location = client.get(
+        "/go/LabelPrintFailed?api_key=s3cret&guessed=Your+session+expired&printer=a"
+    ).headers["Location"]
+    assert location == LABELS + "?printer=a"
+
+
 def test_aliases_redirect_from_article_urls_too(client):
     response = client.get("/a/TrackerOutOfMemory")
     assert response.status_code == 301

@@ -395,6 +395,16 @@ def test_go_to_a_folders_index_file_opens_the_folder_page(library_client):
     assert client.get("/go/node/README.md").headers["Location"] == "/a/node"
 
 
+def test_an_alias_is_not_shadowed_by_a_page_whose_address_is_spelled_alike(library_client):
+    client = library_client(
+        {
+            "db-failover.md": "# Failover drills\n\nPractice.\n",
+            "real.md": "---\naliases: [db failover]\n---\n\n# Real failover\n\nDo it.\n",
+        }
+    )
+    assert client.get("/go/db failover").headers["Location"] == "/a/real"
+
+
 def test_an_alias_that_is_another_pages_address_is_warned_about_and_loses(library_client, tmp_path):
     """Case never changes where /go/ lands: the page at that address wins either way."""
     from kb.content.library import load_library

@@ -99,7 +99,10 @@ def meta_problems(meta: dict, lines: list[str], offset: int, source: str) -> lis
         wrong("aliases", "must be a name, a list of names, or section anchors mapped to names")
     slug = meta.get("slug")
     if slug is not None and not (isinstance(slug, str) and SLUG.fullmatch(slug.strip("/"))):
-        wrong("slug", "may hold only letters, digits, '-', '_' and '/' between parts")
+        wrong(
+            "slug",
+            "may hold only letters, digits, '-', '_' and '.' in parts joined by '/' (no '..')",
+        )
     return found
 
 

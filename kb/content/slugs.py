@@ -37,8 +37,9 @@ def github_slug(text: str) -> str:
     return "".join(c for c in text.lower() if _kept(c)).replace(" ", "-")
 
 
-# What a front-matter `slug` may be: parts of letters, digits, `-` and `_`, joined by `/`.
-SLUG = re.compile(r"[\w-]+(?:/[\w-]+)*")
+# What a front-matter `slug` may be: parts of letters, digits, `-`, `_` and `.` joined by
+# `/`, none of them `.` or `..` (`v1.2/upgrade`, not `../../etc`).
+SLUG = re.compile(r"(?!\.{1,2}(?:/|$))[\w.-]+(?:/(?!\.{1,2}(?:/|$))[\w.-]+)*")
 INDEX_NAMES = ("readme", "index", "_index")  # files that stand for their folder
 
 

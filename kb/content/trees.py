@@ -15,10 +15,12 @@ from collections.abc import Iterable
 from kb.content.model import END_ESCALATE, END_RESOLVED, ENDS, Branch, Node, Problem, Tree
 from kb.content.structure import BRANCH_ARROW, RawStep
 
-# `step 2`, `go to step 2`, and a note after it in brackets or after a colon or dash;
-# not `step 1.5` or `step 2, then 3`, which name no one step
+# `step 2`, `go to step 2`, and any note after it (`step 3 and restart the pod`); not
+# what names no one step: `step 1.5`, `step 2, then 3`, `step 10-12`, `step 2 or 3`
 _STEP = re.compile(
-    r"^(?:go\s+to\s+)?step\s+(\d+)\s*(?:\(.*\)|[:—–-].*)?$", re.IGNORECASE | re.DOTALL
+    r"^(?:go\s+to\s+)?step\s+(\d+)\b"
+    r"(?!\.\d|\s*,\s*(?:then\s+)?(?:step\s+)?\d|\s*[-–]\s*\d|\s+(?:to|or|and)\s+(?:step\s+)?\d)",
+    re.IGNORECASE,
 )
 _RESOLVED = re.compile(r"^resolved\b\s*[:—–-]?\s*(.*)$", re.IGNORECASE)
 _ESCALATE = re.compile(r"^escalate\b\s*(?:to\b|[:—–-])?\s*(.*)$", re.IGNORECASE)

@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy.exc import SQLAlchemyError
 
+from kb.content.fields import is_secret
 from kb.content.parser import article_url
 from kb.content.slugs import page_name, path_slug
 from kb.content_store import get_library
@@ -107,8 +108,11 @@ def go(words: str):
     runbook's alert name), or else the best search match."""
     library = get_library()
     words = words[:MAX_QUERY_CHARS]
+    path_like = "/" in words.strip("/") or words.lower().endswith(".md")
     found = (
-        library.article(path_slug(words))  # a file's path in any case, `.md` or not
+        library.article(words.strip("/"))
+        # a file's path in any case, `.md` or not, before an alias spelled alike
+        or (library.article(path_slug(words)) if path_like else None)
         or library.resolve(words)
         or library.named(words)
         or library.named(page_name(words))  # `folder/AlertName`, `AlertName.md`
@@ -128,7 +132,12 @@ def _with_query(url: str, **extra: str) -> str:
     """`url` with the link's own query (an alert's labels: `?namespace=prod` fills the
     page's fields) and `extra`, before any `#fragment`."""
     path, hash_, fragment = url.partition("#")
-    pairs = [*request.args.items(multi=True), *extra.items()]
+    passed = [
+        (key, value)
+        for key, value in request.args.items(multi=True)
+        if key != "guessed" and not is_secret(key)  # secrets never travel in URLs
+    ]
+    pairs = [*passed, *extra.items()]
     query = urlencode(pairs)
     return path + (f"?{query}" if query else "") + hash_ + fragment
 

@@ -24,6 +24,9 @@ depends_on = None
 def upgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
+    # pysqlite runs the copy's CREATE TABLE outside the transaction: a run that failed
+    # midway leaves the copy behind, and every start after it would fail on it
+    op.execute("DROP TABLE IF EXISTS _alembic_tmp_contact")
     with op.batch_alter_table(
         "contact", recreate="always", table_kwargs={"sqlite_autoincrement": True}
     ):
@@ -39,6 +42,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
+    op.execute("DROP TABLE IF EXISTS _alembic_tmp_contact")
     with op.batch_alter_table(
         "contact", recreate="always", table_kwargs={"sqlite_autoincrement": False}
     ):
