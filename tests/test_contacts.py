@@ -516,3 +516,11 @@ def test_the_id_migration_survives_a_run_that_failed_midway(tmp_path):
         )
     assert new.id > gone.id
     engine.dispose()
+
+
+def test_a_401_has_the_shape_of_every_other_api_error(client):
+    refused = client.post("/api/contacts", json={"role": "X"})
+    body = refused.get_json()
+    assert refused.status_code == 401 and refused.headers["WWW-Authenticate"] == "Bearer"
+    assert body["error"] == "authentication required" and body["status"] == 401
+    assert "Bearer" in body["message"] and "request_id" in body

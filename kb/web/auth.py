@@ -58,7 +58,14 @@ def current_user() -> User | None:
 
 
 def _unauthenticated():
-    return jsonify({"error": "authentication required"}), 401, {"WWW-Authenticate": "Bearer"}
+    """A 401 in the shape of every other API error (error, message, status, request_id)."""
+    body = {
+        "error": "authentication required",
+        "message": "Log in, or send an API token as 'Authorization: Bearer <token>'.",
+        "status": 401,
+        "request_id": g.get("request_id"),
+    }
+    return jsonify(body), 401, {"WWW-Authenticate": "Bearer"}
 
 
 def editor_required(view):
@@ -172,5 +179,5 @@ def init_app(app: Flask) -> None:
         if request.endpoint in PUBLIC_ENDPOINTS or current_user() is not None:
             return None
         if is_api():
-            return jsonify({"error": "authentication required"}), 401
+            return _unauthenticated()
         return redirect(url_for("auth.login", next=request.full_path))
