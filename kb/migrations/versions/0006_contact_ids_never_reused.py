@@ -21,16 +21,23 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade() -> None:
+def _rebuild(autoincrement: bool) -> bool:
+    """Rebuild the contact table on SQLite with or without AUTOINCREMENT; False elsewhere.
+    pysqlite runs the copy's CREATE TABLE outside the transaction, so a run that failed
+    midway leaves the copy behind; it is dropped first, else every later start fails."""
     if op.get_bind().dialect.name != "sqlite":
-        return
-    # pysqlite runs the copy's CREATE TABLE outside the transaction: a run that failed
-    # midway leaves the copy behind, and every start after it would fail on it
+        return False
     op.execute("DROP TABLE IF EXISTS _alembic_tmp_contact")
     with op.batch_alter_table(
-        "contact", recreate="always", table_kwargs={"sqlite_autoincrement": True}
+        "contact", recreate="always", table_kwargs={"sqlite_autoincrement": autoincrement}
     ):
         pass
+    return True
+
+
+def upgrade() -> None:
+    if not _rebuild(autoincrement=True):
+        return
     op.execute("DELETE FROM sqlite_sequence WHERE name = 'contact'")
     op.execute(
         "INSERT INTO sqlite_sequence (name, seq) SELECT 'contact', MAX("
@@ -40,10 +47,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name != "sqlite":
-        return
-    op.execute("DROP TABLE IF EXISTS _alembic_tmp_contact")
-    with op.batch_alter_table(
-        "contact", recreate="always", table_kwargs={"sqlite_autoincrement": False}
-    ):
-        pass
+    _rebuild(autoincrement=False)
