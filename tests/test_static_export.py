@@ -80,6 +80,13 @@ def broken_links(folder: Path) -> list[str]:
     return broken
 
 
+@pytest.fixture
+def snapshot(app):
+    """What an export of the test runbooks and their contacts is made from."""
+    with app.app_context():
+        return current_snapshot()
+
+
 def export(app, folder: Path, **changes):
     with app.app_context():
         return build_site(replace(current_snapshot(), **changes), folder)
@@ -261,9 +268,7 @@ def test_the_command_writes_a_folder_and_a_zip_and_replaces_only_an_export(make_
     assert CliRunner().invoke(cli, ["export"], env=env).exit_code == 2
 
 
-def test_nothing_kb_did_not_write_is_ever_deleted_or_overwritten(app, tmp_path):
-    with app.app_context():
-        snapshot = current_snapshot()
+def test_nothing_kb_did_not_write_is_ever_deleted_or_overwritten(snapshot, tmp_path):
     forged = tmp_path / "forged"
     write(forged, "docs/thesis.txt", "precious")
     write(forged, "kb-export.json", "{}")  # a marker that is not kb's says nothing
@@ -299,9 +304,7 @@ def test_nothing_kb_did_not_write_is_ever_deleted_or_overwritten(app, tmp_path):
     export_to(snapshot, zip_path=inside / "copy.zip")  # kb's own zip may be replaced
 
 
-def test_what_people_keep_in_an_export_folder_stays_out_of_its_zip(app, tmp_path):
-    with app.app_context():
-        snapshot = current_snapshot()
+def test_what_people_keep_in_an_export_folder_stays_out_of_its_zip(snapshot, tmp_path):
     site = tmp_path / "site"
     export_to(snapshot, folder=site)
     write(site, ".git/config", "[remote]\ntoken=secret\n")
@@ -312,9 +315,9 @@ def test_what_people_keep_in_an_export_folder_stays_out_of_its_zip(app, tmp_path
     assert not [n for n in names if ".git" in n or n.endswith("CNAME")]
 
 
-def test_a_folder_of_someones_where_the_export_writes_a_file_is_refused_untouched(app, tmp_path):
-    with app.app_context():
-        snapshot = current_snapshot()
+def test_a_folder_of_someones_where_the_export_writes_a_file_is_refused_untouched(
+    snapshot, tmp_path
+):
     site = tmp_path / "site"
     export_to(snapshot, folder=site)
     (site / "contacts.html").unlink()  # as if someone made it a folder of their own
@@ -325,12 +328,10 @@ def test_a_folder_of_someones_where_the_export_writes_a_file_is_refused_untouche
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")]  # no leftovers
 
 
-def test_an_export_from_an_older_kb_keeps_only_what_was_added_after_it(app, tmp_path):
+def test_an_export_from_an_older_kb_keeps_only_what_was_added_after_it(snapshot, tmp_path):
     """Its marker lists no files: what is no newer than the marker was the export's."""
     import os
 
-    with app.app_context():
-        snapshot = current_snapshot()
     site = tmp_path / "site"
     export_to(snapshot, folder=site)
     marker = json.loads((site / "kb-export.json").read_text())
@@ -344,9 +345,7 @@ def test_an_export_from_an_older_kb_keeps_only_what_was_added_after_it(app, tmp_
     assert not (site / "gone.html").exists() and (site / "CNAME").exists()
 
 
-def test_an_export_into_a_link_replaces_what_the_link_points_at(app, tmp_path):
-    with app.app_context():
-        snapshot = current_snapshot()
+def test_an_export_into_a_link_replaces_what_the_link_points_at(snapshot, tmp_path):
     real = tmp_path / "real"
     export_to(snapshot, folder=real)
     write(real, "CNAME", "kb.example.org\n")
@@ -355,9 +354,7 @@ def test_an_export_into_a_link_replaces_what_the_link_points_at(app, tmp_path):
     assert (tmp_path / "site").is_symlink() and (real / "CNAME").exists()
 
 
-def test_zip_only_and_bad_destinations(app, tmp_path):
-    with app.app_context():
-        snapshot = current_snapshot()
+def test_zip_only_and_bad_destinations(snapshot, tmp_path):
     export_to(snapshot, zip_path=tmp_path / "only.zip")
     assert "only/index.html" in zipfile.ZipFile(tmp_path / "only.zip").namelist()
     write(tmp_path, "a-file", "x")
