@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from kb.content.library import escapes
 from kb.static_export.paths import MARKER
 
 
@@ -71,7 +72,7 @@ def _kept(folder: Path, ours: Callable[[str], bool], staging: Path) -> list[str]
             if entry.is_dir() and not entry.is_symlink():
                 if new.is_dir() and not new.is_symlink():
                     visit(entry)  # a folder both have: look inside
-                elif new.exists() or new.is_symlink():
+                elif os.path.lexists(new):
                     raise _collision(entry, relative)
                 elif not any(
                     ours(f"{relative}/{p.relative_to(entry).as_posix()}") for p in entry.rglob("*")
@@ -80,7 +81,7 @@ def _kept(folder: Path, ours: Callable[[str], bool], staging: Path) -> list[str]
                 else:
                     visit(entry)  # the earlier export's folder: keep what people added
             elif not ours(relative):
-                if new.exists() or new.is_symlink():
+                if os.path.lexists(new):
                     raise _collision(entry, relative)
                 found.append(relative)
 
@@ -138,7 +139,7 @@ def check_zip_destination(zip_path: Path) -> None:
     top folder holding kb's marker."""
     if zip_path.is_dir():
         raise ExportError(f"{zip_path} is a folder; name the zip file to write")
-    if zip_path.exists() or zip_path.is_symlink():
+    if os.path.lexists(zip_path):
         try:
             with zipfile.ZipFile(zip_path) as archive:
                 tops = {name.split("/", 1)[0] for name in archive.namelist()}
@@ -172,13 +173,14 @@ def zip_folder(folder: Path, zip_path: Path, top: str, mode: int = 0o644) -> Non
             if isinstance(listed, list)
             else folder.rglob("*")
         )
+        inside = folder.resolve()
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(paths):
                 # a zip written into the folder it zips holds neither itself nor its draft
                 if (
                     path.is_file()
                     and not path.is_symlink()
-                    and path.resolve().is_relative_to(folder.resolve())
+                    and not escapes(path, inside)
                     and path.absolute() not in (zip_path, Path(partial))
                 ):
                     archive.write(path, f"{top}/{path.relative_to(folder).as_posix()}")
