@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy.exc import SQLAlchemyError
 
-from kb.content.fields import is_secret
+from kb.content.fields import shareable
 from kb.content.parser import article_url
 from kb.content.slugs import page_name, path_slug
 from kb.content_store import get_library
@@ -132,13 +132,9 @@ def _with_query(url: str, **extra: str) -> str:
     """`url` with the link's own query (an alert's labels: `?namespace=prod` fills the
     page's fields) and `extra`, before any `#fragment`."""
     path, hash_, fragment = url.partition("#")
-    passed = [
-        (key, value)
-        for key, value in request.args.items(multi=True)
-        if key != "guessed" and not is_secret(key)  # secrets never travel in URLs
-    ]
-    pairs = [*passed, *extra.items()]
-    query = urlencode(pairs)
+    passed = shareable(request.args.to_dict())  # as a page reads them; secrets never travel
+    passed.pop("guessed", None)  # the page's notice is kb's to give
+    query = urlencode({**passed, **extra})
     return path + (f"?{query}" if query else "") + hash_ + fragment
 
 
