@@ -18,7 +18,7 @@ from markdown_it.token import Token
 from kb.content.fields import declared_fields
 from kb.content.markdown import FIELDS_ENV, parse
 from kb.content.model import ContentError, Problem
-from kb.content.slugs import SLUG, Slugger, inline_text
+from kb.content.slugs import Slugger, declared_slug, inline_text
 
 _FRONT_MATTER = {"---": "---", "+++": "+++"}
 # Hugo links: `{{< ref "x.md" >}}` and `relref` resolve like `x.md`; other shortcodes stay.
@@ -98,7 +98,7 @@ def meta_problems(meta: dict, lines: list[str], offset: int, source: str) -> lis
     if aliases is not None and not isinstance(aliases, str | list | dict):
         wrong("aliases", "must be a name, a list of names, or section anchors mapped to names")
     slug = meta.get("slug")
-    if slug is not None and not (isinstance(slug, str) and SLUG.fullmatch(slug.strip("/"))):
+    if slug is not None and declared_slug(slug) is None:
         wrong(
             "slug",
             "may hold only letters, digits, '-', '_' and '.' in parts joined by '/' (no '..')",

@@ -14,7 +14,7 @@ from kb.content.model import Article, ContentError, Document, Heading, Link, Pro
 from kb.content.outline import Outline, Section, meta_line, outline
 from kb.content.roles import is_navigation, role_of
 from kb.content.sanitize import clean_html
-from kb.content.slugs import SLUG, page_name, path_slug
+from kb.content.slugs import declared_slug, page_name, path_slug
 from kb.content.structure import Facts, SectionReader
 from kb.content.text import html_to_text
 
@@ -28,9 +28,7 @@ def article_url(slug: str, fragment: str = "") -> str:
 
 
 def doc_slug(source: str, meta: dict) -> str:
-    declared = meta.get("slug")
-    usable = isinstance(declared, str) and SLUG.fullmatch(declared.strip("/"))
-    return declared.strip("/") if usable else path_slug(source)
+    return declared_slug(meta.get("slug")) or path_slug(source)
 
 
 def section_slug(slug: str, anchor: str, reserved: frozenset[str] = frozenset()) -> str:

@@ -40,6 +40,16 @@ def github_slug(text: str) -> str:
 # What a front-matter `slug` may be: parts of letters, digits, `-`, `_` and `.` joined by
 # `/`, none of them `.` or `..` (`v1.2/upgrade`, not `../../etc`).
 SLUG = re.compile(r"(?!\.{1,2}(?:/|$))[\w.-]+(?:/(?!\.{1,2}(?:/|$))[\w.-]+)*")
+
+
+def declared_slug(value: object) -> str | None:
+    """A front-matter `slug` kb can serve a page at, without its outer slashes; else None."""
+    if not isinstance(value, str):
+        return None
+    slug = value.strip("/")
+    return slug if SLUG.fullmatch(slug) else None
+
+
 INDEX_NAMES = ("readme", "index", "_index")  # files that stand for their folder
 
 
