@@ -225,21 +225,21 @@ def contact_document(contact) -> dict:
 def source_digests(library: Library) -> dict[str, str]:
     """Per file, what its search documents are made of: its own text, what other files'
     links call its pages (editing a link's words re-indexes the page it names), and the
-    names it owns."""
-    mentions: dict[str, list[str]] = {}
+    names it owns (a name moving to another file re-indexes both)."""
+    inputs: dict[str, list[str]] = {}
     for slug, texts in library.mentions.items():
-        article = library.article(slug)
-        if article is not None:
-            mentions.setdefault(article.source, []).extend([slug, *texts])
-    # a name moving from one file to another (a new file called the same) re-indexes both
+        inputs.setdefault(slug, []).extend(["@mentions", *texts])
     for slug, keys in names_by_page(library).items():
+        inputs.setdefault(slug, []).extend(["@names", *sorted(keys)])
+    by_source: dict[str, list[str]] = {}
+    for slug, parts in inputs.items():
         article = library.article(slug)
         if article is not None:
-            mentions.setdefault(article.source, []).extend(["@names", *sorted(keys)])
+            by_source.setdefault(article.source, []).extend([slug, *parts])
     return {
         source: (
-            hashlib.sha256("\n".join([digest, *mentions[source]]).encode()).hexdigest()
-            if source in mentions
+            hashlib.sha256("\n".join([digest, *by_source[source]]).encode()).hexdigest()
+            if source in by_source
             else digest
         )
         for source, digest in library.digests.items()
