@@ -114,6 +114,45 @@ def test_alerts_and_admonitions_are_callouts():
     assert 'class="admonition danger"' in admonition and "Careful" in admonition
 
 
+def test_a_bang_line_mkdocs_would_not_read_as_an_admonition_keeps_every_word():
+    html = render_html("!!! WARNING! this procedure is untested !!!\n")
+    assert "<p>!!! WARNING! this procedure is untested !!!</p>" in html
+
+
+@pytest.mark.parametrize(
+    "markdown", ["<https://a.io/?q=%7Bx%7D%20y>\n", "see https://a.io/?q=%7Bx%7D%20y\n"]
+)
+def test_a_linked_url_reads_as_written_so_copying_its_text_copies_the_link(markdown):
+    assert '<a href="https://a.io/?q=%7Bx%7D%20y">https://a.io/?q=%7Bx%7D%20y</a>' in (
+        render_html(markdown)
+    )
+
+
+def test_a_tag_github_filters_shows_as_text_and_does_not_swallow_what_follows():
+    html = render_html("Set the page <title> in base.html.\n\n- **step** one\n")
+    assert "&lt;title&gt; in base.html." in html
+    assert "<li><strong>step</strong> one</li>" in html
+
+
+def test_a_bare_address_with_an_underscore_links_to_the_whole_address():
+    html = render_html("mail john_doe@example.com\n")
+    assert '<a href="mailto:john_doe@example.com">john_doe@example.com</a>' in html
+
+
+def test_layout_attributes_github_keeps_are_kept():
+    html = render_html('<div align="center">\n\n![logo](a.png)\n\n</div>\n')
+    assert '<div align="center">' in html
+
+
+def test_a_footnote_shows_in_the_section_that_refers_to_it_with_githubs_number():
+    text = "# T\n\n## A\n\nOne[^x].\n\n## B\n\nTwo[^y], again[^y].\n\n## C\n\nnone\n\n[^x]: ex\n[^y]: why\n"
+    a, b, c = parse_text(text, "t.md").articles[1:]
+    assert 'href="#fn1"' in a.html and "ex" in a.html and "why" not in a.html
+    assert '<li id="fn2" class="footnote-item" value="2">' in b.html and "ex" not in b.html
+    assert ">2</a></sup>, again<sup" in b.html and "[2" not in b.html
+    assert "footnote" not in c.html
+
+
 def test_raw_html_is_sanitised():
     html = render_html('<script>alert(1)</script>\n\n<a href="javascript:x()">x</a>\n')
     assert "<script" not in html and "javascript:" not in html

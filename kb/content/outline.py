@@ -170,7 +170,7 @@ def outline(text: str, source: str) -> Outline:
     env: dict = {FIELDS_ENV: declared} if declared else {}
     line = meta_line(text.split("\n"), offset, "fields")
     problems.extend(Problem(source, line, message) for message in wrong)
-    tokens = parse(body, env)
+    tokens, footnotes = _footnotes(parse(body, env))
     found = Outline(
         meta=meta,
         title=None,
@@ -200,7 +200,44 @@ def outline(text: str, source: str) -> Outline:
             skip_until = index + 2
         else:
             current.tokens.append(token)
+    for section in found.sections:
+        section.tokens.extend(_notes_for(section.heading + section.tokens, footnotes))
     return found
+
+
+def _footnotes(tokens: list[Token]) -> tuple[list[Token], dict[int, list[Token]]]:
+    """The file's tokens without markdown-it's footnote list, and each footnote's tokens by
+    id. markdown-it puts every footnote after the file's last block, which would show them
+    all in the last section."""
+    start = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), None)
+    if start is None:
+        return tokens, {}
+    notes: dict[int, list[Token]] = {}
+    current: list[Token] = []
+    for token in tokens[start:]:
+        if token.type == "footnote_open":
+            current = notes.setdefault(token.meta["id"], [])
+        if token.type not in ("footnote_block_open", "footnote_block_close"):
+            current.append(token)
+    return tokens[:start], notes  # the list is the stream's end (markdown-it's footnote_tail)
+
+
+def _notes_for(tokens: list[Token], footnotes: dict[int, list[Token]]) -> list[Token]:
+    """A footnote list for the section that refers to them, as its last block, so its marks
+    link within the section's own page (and a note's own references come along)."""
+    wanted: list[int] = []
+    pending = list(tokens)
+    while pending:
+        token = pending.pop(0)
+        for child in token.children or ():
+            note = child.meta.get("id") if child.type == "footnote_ref" else None
+            if note in footnotes and note not in wanted:
+                wanted.append(note)
+                pending.extend(footnotes[note])
+    if not wanted:
+        return []
+    items = [token for note in wanted for token in footnotes[note]]
+    return [Token("footnote_block_open", "", 1), *items, Token("footnote_block_close", "", -1)]
 
 
 def meta_line(lines: list[str], offset: int, key: str, after: int = 0) -> int:

@@ -29,7 +29,7 @@ from kb.content.library import Library
 from kb.search.analysis import spelling_analyzer, text_analyzer
 from kb.search.documents import library_documents, source_digests
 
-SCHEMA_VERSION = 12  # bumped when analysis or documents change: old indexes rebuild
+SCHEMA_VERSION = 13  # bumped when analysis or documents change: old indexes rebuild
 KEEP_GENERATIONS = 2  # the live one and the one before, for readers still on it
 Progress = Callable[[int, int], None]
 
