@@ -190,6 +190,16 @@ def test_delete_is_204_and_kept_in_history(client, token):
     )
 
 
+@pytest.mark.parametrize("version", ["1", True, 1.5, [1]])
+def test_a_delete_naming_a_version_that_is_not_a_number_is_refused(client, token, version):
+    hostco = by_role(client, "Hostco")
+    response = client.delete(
+        f"/api/contacts/{hostco['id']}", json={"version": version}, headers=auth(token)
+    )
+    assert response.status_code == 422 and "version" in response.get_json()["errors"]
+    assert "Hostco" in [c["role"] for c in contacts(client)]
+
+
 def test_html_in_names_is_escaped_on_every_page(client, token):
     evil = "<script>alert(1)</script>"
     created = client.post(

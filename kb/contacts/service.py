@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NoReturn
 
 from sqlalchemy import delete, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from kb.contacts.model import EDITABLE, GROUPS, Contact, ContactChange, ContactCreate, ContactUpdate
@@ -73,8 +75,14 @@ def create_contact(*, session: Session, contact_in: ContactCreate, by: str) -> C
 
 def _insert(session: Session, contact: Contact, action: str, by: str) -> Contact:
     """Add a contact that was not there (a new one, or one brought back) with its history."""
+    wanted = contact.id  # set when a deleted contact comes back under its own id
     session.add(contact)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        if wanted is None:
+            raise
+        _lost_race(session, wanted)  # that contact was brought back meanwhile
     _record(session, contact.id, action, by, None, snapshot(contact))
     session.commit()
     session.refresh(contact)
@@ -84,6 +92,7 @@ def _insert(session: Session, contact: Contact, action: str, by: str) -> Contact
 def _apply(
     session: Session, contact: Contact, version: int, values: dict, by: str, action: str
 ) -> Contact:
+    contact_id = contact.id  # read now: after a lost race the row may be gone
     before = snapshot(contact)
     now = datetime.now(UTC)
     changes = {**values, "version": version + 1, "updated_at": now, "updated_by": by}
@@ -91,17 +100,24 @@ def _apply(
         changes.update(verified_at=now, verified_by=by)
     result = session.exec(
         update(Contact)
-        .where(Contact.id == contact.id, Contact.version == version)
+        .where(Contact.id == contact_id, Contact.version == version)
         .values(**changes)
     )
     if result.rowcount != 1:
-        session.rollback()
-        raise StaleVersion(session.get(Contact, contact.id))
+        _lost_race(session, contact_id)
     after = {**before, **values}
-    _record(session, contact.id, action, by, before, after)
+    _record(session, contact_id, action, by, before, after)
     session.commit()
     session.expire_all()
-    return session.get(Contact, contact.id)
+    return session.get(Contact, contact_id)
+
+
+def _lost_race(session: Session, contact_id: int) -> NoReturn:
+    """Someone else's change (an edit, a deletion, a restore) landed first: nothing of this
+    one is written, and the editor sees what the contact is now (None: deleted)."""
+    session.rollback()
+    session.expunge_all()
+    raise StaleVersion(session.get(Contact, contact_id))
 
 
 def update_contact(
@@ -186,14 +202,12 @@ def deleted(*, session: Session, limit: int = 10) -> list[ContactChange]:
 def delete_contact(*, session: Session, contact: Contact, version: int | None, by: str) -> None:
     if version is not None and version != contact.version:
         raise StaleVersion(contact)
+    contact_id, seen = contact.id, contact.version
     before = snapshot(contact)
-    result = session.exec(
-        delete(Contact).where(Contact.id == contact.id, Contact.version == contact.version)
-    )
+    result = session.exec(delete(Contact).where(Contact.id == contact_id, Contact.version == seen))
     if result.rowcount != 1:
-        session.rollback()
-        raise StaleVersion(session.get(Contact, contact.id))
-    _record(session, contact.id, "delete", by, before, None)
+        _lost_race(session, contact_id)
+    _record(session, contact_id, "delete", by, before, None)
     session.commit()
 
 

@@ -75,6 +75,8 @@ def delete_contact(contact_id: int):
     contact = contact_or_404(contact_id)
     payload = request.get_json(silent=True) or {}
     version = payload.get("version") if isinstance(payload, dict) else None
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        return _invalid({"version": "send the version your deletion is based on, or none"})
     try:
         service.delete_contact(session=get_session(), contact=contact, version=version, by=who())
     except service.StaleVersion as stale:
