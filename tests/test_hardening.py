@@ -202,3 +202,27 @@ def test_the_host_header_never_makes_the_links_kb_writes(make_app):
             f"/api/diagnoses/{state['id']}/export.md", headers={"Host": "evil.example"}
         ).get_data(as_text=True)
         assert expected in export and "evil.example" not in export
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/d/%00"),
+        ("get", "/d/%00/export.md"),
+        ("get", "/api/diagnoses/a%00b"),
+        ("get", "/triage/%00"),
+        ("post", "/api/diagnoses/%00/answer"),
+    ],
+)
+def test_an_address_holding_a_nul_is_not_found_on_every_database(client, method, path):
+    assert getattr(client, method)(path, json={"choice": 0}).status_code == 404
+
+
+def test_a_form_value_holding_a_nul_is_refused_with_a_message(client):
+    from tests.conftest import form_token
+
+    response = client.post(
+        "/login", data={"username": "a\x00", "password": "x", "csrf_token": form_token(client)}
+    )
+    assert response.status_code == 400
+    assert "NUL" in response.get_data(as_text=True)

@@ -255,7 +255,7 @@ def fill(html: str, values: dict[str, str]) -> str:
     def replace(match: re.Match) -> str:
         name = match.group(1)
         value = values.get(key_of(unescape(name)))
-        if not value:
+        if not value or refusal(value) is not None:
             return match.group(0)
         example = match.group(2) if match.group(2) is not None else escape(unescape(match.group(3)))
         return (
@@ -266,14 +266,43 @@ def fill(html: str, values: dict[str, str]) -> str:
     return _SPAN.sub(replace, html)
 
 
+# What a value may not hold: it is put into commands that responders copy and run, often
+# from a link or a shared diagnosis someone else filled. So nothing a shell reads as more
+# than text (another command, a substitution, a redirection, a quote's end, a comment) and
+# no control or bidi character that could hide one.
+_SHELL_SPECIAL = re.compile(r"[`$;|&<>\\\"'\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]|(?:^|\s)#")
+
+
+def refusal(value: str) -> str | None:
+    """Why a value cannot fill a command, or None when it can."""
+    found = _SHELL_SPECIAL.search(value)
+    if found is None:
+        return None
+    char = found.group().strip()
+    shown = char if char.isprintable() else f"U+{ord(char):04X}"
+    return f"cannot hold {shown}: it goes into commands people copy and run"
+
+
+def refusals(given: dict[str, str], fields: list[Field]) -> dict[str, str]:
+    """For each of the page's fields whose value cannot fill a command, why."""
+    known = {f.key for f in fields}
+    found = {}
+    for name, value in given.items():
+        key = key_of(str(name))
+        reason = refusal(value.strip()) if key in known and isinstance(value, str) else None
+        if reason:
+            found[key] = reason
+    return found
+
+
 def clean_values(given: dict[str, str], fields: list[Field]) -> dict[str, str]:
-    """Only values for the page's own fields, trimmed and capped; secret ones are kept too
-    (the caller decides where they may go: never to storage, URLs or logs)."""
+    """Only usable values for the page's own fields, trimmed and capped; secret ones are
+    kept too (the caller decides where they may go: never to storage, URLs or logs)."""
     known = {f.key for f in fields}
     cleaned = {}
     for name, value in given.items():
         key = key_of(str(name))
-        if key in known and isinstance(value, str):
+        if key in known and isinstance(value, str) and refusal(value.strip()) is None:
             cleaned[key] = value.strip()[:MAX_VALUE]
     return cleaned
 
@@ -292,7 +321,7 @@ def from_labels(labels: dict[str, str]) -> dict[str, str]:
     `$NAMESPACE`); a label whose name looks secret fills nothing."""
     values: dict[str, str] = {}
     for name, value in labels.items():
-        if is_secret(name) or not value:
+        if is_secret(name) or not value or refusal(value) is not None:
             continue
         key = key_of(name)
         values.setdefault(key, value[:MAX_VALUE])

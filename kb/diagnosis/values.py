@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import Field, Session, SQLModel, select
 
-from kb.content.fields import MAX_VALUE, key_of, shareable
+from kb.content.fields import MAX_VALUE, key_of, refusal, shareable
 
 
 class DiagnosisField(SQLModel, table=True):
@@ -29,7 +29,8 @@ def values_of(session: Session, diagnosis_id: str) -> dict[str, str]:
 
 def save_values(*, session: Session, diagnosis_id: str, values: dict[str, str]) -> dict[str, str]:
     """Store the shareable values (an empty one clears its field); returns what was stored."""
-    kept = shareable({key_of(k)[:100]: str(v)[:MAX_VALUE] for k, v in values.items()})
+    given = {key_of(k)[:100]: str(v)[:MAX_VALUE] for k, v in values.items()}
+    kept = shareable({k: v for k, v in given.items() if refusal(v) is None})
     if not kept:
         return {}
     if session.get_bind().dialect.name == "postgresql":

@@ -274,7 +274,17 @@ def fields_page(diagnosis_id: str):
     """Fill-in values for everyone on the diagnosis; secret-looking ones are never stored,
     so without JavaScript they come back in this one response only."""
     record = record_or_404(diagnosis_id)
-    typed = fields.clean_values(request.form.to_dict(), tree_fields(walk_of(record).tree))
+    page_fields = tree_fields(walk_of(record).tree)
+    refused = fields.refusals(request.form.to_dict(), page_fields)
+    if refused:  # nothing is saved: what was typed stays in the form
+        if wants_json():
+            return jsonify({"errors": refused}), 422
+        names = {f.key: f.name for f in page_fields}
+        message = "; ".join(f"{names[key]} {why}" for key, why in refused.items())
+        return render_template(
+            "error.html", status=422, title="Value not saved", message=message
+        ), 422
+    typed = fields.clean_values(request.form.to_dict(), page_fields)
     saved = values.save_values(session=get_session(), diagnosis_id=record.id, values=typed)
     if wants_json():
         return jsonify({"saved": sorted(saved)})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, g, jsonify, render_template, request
+from flask import Flask, Response, abort, g, jsonify, render_template, request
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -30,6 +30,17 @@ def _render(status: int, title: str, message: str):
 
 
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def _refuse_nul():
+        """No address holds a NUL, and no form value may: databases cannot store it
+        (PostgreSQL refuses the whole statement), so it is refused before any lookup."""
+        if "\x00" in request.path:
+            abort(404)
+        if request.method == "POST" and any(
+            "\x00" in k + v for k, v in request.form.items(multi=True)
+        ):
+            abort(400, "A form value holds a NUL character (\\0), which kb cannot store.")
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code == 404:

@@ -73,7 +73,12 @@
         method: "POST", body: body, credentials: "same-origin",
         headers: { "Accept": "application/json" }
       }).then(function (response) {
-        say(response.ok ? "Saved for everyone on this diagnosis." : "Not saved (" + response.status + ").");
+        if (response.ok) return say("Saved for everyone on this diagnosis.");
+        return response.json().then(function (body) {
+          var errors = (body && body.errors) || {};
+          var why = Object.keys(errors).map(function (key) { return key + " " + errors[key]; });
+          say("Not saved: " + (why.length ? why.join("; ") : "error " + response.status) + ".");
+        }, function () { say("Not saved (" + response.status + ")."); });
       }).catch(function () { say("Not saved: kb cannot be reached."); });
     }
 
