@@ -12,6 +12,7 @@ import contextlib
 import shutil
 import socket
 import ssl
+import struct
 import subprocess
 import threading
 import time
@@ -175,6 +176,7 @@ probes:
     conditions:
       value: "[BODY].v < 5"
       same: "[BODY].v == NaN"
+  head: {target: api, path: /, method: HEAD, timeout: 1, conditions: ["[STATUS] == 200"]}
   connected-true: {target: api, path: /, timeout: 1, conditions: ["[CONNECTED] == true"]}
   connected-false: {target: api, path: /, timeout: 1, conditions: ["[CONNECTED] == false"]}
   certificate:
@@ -269,6 +271,31 @@ def test_a_response_value_is_data_never_a_crash(catalog, hostile, body):
     result = run_probe(catalog.probes["body"], catalog, {"KB_TARGET_API_URL": target.url})
     assert result.outcome in (PASS, FAIL)
     assert all(c.shown.startswith("[BODY].v (") for c in result.conditions)
+
+
+def test_a_head_of_a_large_resource_passes_its_size_is_no_body(catalog, hostile):
+    def large_head(conn, stop):
+        read_request(conn)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 5000000\r\n\r\n")
+
+    target = hostile(large_head)
+    result = run_probe(catalog.probes["head"], catalog, {"KB_TARGET_API_URL": target.url})
+    assert result.outcome == PASS, result.detail
+
+
+def test_a_connection_reset_is_named_in_words(catalog, hostile):
+    def reset(conn, stop):
+        read_request(conn)
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+    result = probe_at(catalog, hostile(reset).url)[0]
+    assert "ReadError" not in result.detail and "connection" in result.detail
+
+
+def test_a_charset_that_is_no_text_encoding_reads_as_utf8(catalog, hostile):
+    target = hostile(answer(b'{"v": 1}', "Content-Type: application/json; charset=idna"))
+    result = run_probe(catalog.probes["body"], catalog, {"KB_TARGET_API_URL": target.url})
+    assert result.conditions[0].shown == "[BODY].v (1) < 5" and result.conditions[0].success
 
 
 def test_connected_makes_a_refused_connection_a_result(catalog):

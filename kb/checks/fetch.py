@@ -124,6 +124,8 @@ def error_name(error: Exception) -> str:
             return "TLS handshake failed"
         if isinstance(cause, ConnectionRefusedError):
             return "connection refused"
+        if isinstance(cause, ConnectionResetError):
+            return "connection reset by the server"
         cause = cause.__cause__ or cause.__context__
     if isinstance(error, httpx.ConnectTimeout):
         return "connect timeout"
@@ -142,6 +144,8 @@ def error_name(error: Exception) -> str:
         return "connection closed without a valid response"
     if isinstance(error, httpx.InvalidURL | httpx.UnsupportedProtocol):
         return "invalid URL"
+    if isinstance(error, httpx.ReadError | httpx.WriteError):
+        return "connection broken while reading the response"
     return type(error).__name__
 
 
@@ -237,7 +241,10 @@ def fetch(
         if body is None:
             result.error = error
             return result
-        result.text = body.decode(_charset(response), errors="replace")
+        try:
+            result.text = body.decode(_charset(response), errors="replace")
+        except (UnicodeError, LookupError):  # a codec that is no text encoding (idna, …)
+            result.text = body.decode("utf-8", errors="replace")
         return result
     except Exception as failure:  # every way a request can fail is a result
         result.ms = int((clock() - sent) * 1000)
@@ -254,8 +261,10 @@ def fetch(
 
 
 def _read_raw(response: httpx.Response, deadline: float, clock) -> tuple[bytes, str]:
+    # A HEAD's, a 204's or a 304's Content-Length is the size of a body not sent: no limit.
+    bodiless = response.request.method == "HEAD" or response.status_code in (204, 304)
     declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
+    if declared.isdigit() and int(declared) > MAX_BODY and not bodiless:
         return b"", f"body too large ({int(declared)} bytes declared, over {MAX_BODY // 1024} KiB)"
     raw = bytearray()
     for chunk in response.iter_raw():
