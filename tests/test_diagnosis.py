@@ -214,6 +214,19 @@ def test_a_missing_value_is_not_evidence_for_a_named_branch():
     assert choose_branch(_check_node(), result).target == "step-2"
 
 
+def test_a_person_answering_for_a_check_may_send_the_answer_as_its_button_reads():
+    from kb.content.model import Tree
+    from kb.diagnosis import engine
+
+    ends = [Node(id=i, kind="question", html="", text="", line=2) for i in ("step-2", "step-3")]
+    tree = Tree(id="t", title="T", article="t", source="t.md", line=1)
+    tree.nodes = [_check_node(), *ends]
+    walk = engine.start(tree, lambda ids: {i: ProbeResult(i, "skipped", "busy", 0) for i in ids})
+    shown = [engine.label_for(branch) for branch in engine.options(walk)]
+    assert shown == ["It passes", "It fails: database", "It fails"]
+    assert engine.answer(walk, "It fails: database", lambda ids: {}).target == "step-2"
+
+
 @pytest.mark.parametrize(
     "value",
     [

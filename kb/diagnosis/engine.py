@@ -168,7 +168,10 @@ def answer(walk: Walk, choice: int | str, run: ProbeRunner, remark: str = "") ->
         index = int(choice)
         branch = branches[index] if 0 <= index < len(branches) else None
     else:
-        branch = next((b for b in branches if b.label.lower() == str(choice).strip().lower()), None)
+        said = str(choice).strip().lower()  # its label, or how its button reads
+        branch = next(
+            (b for b in branches if said in (b.label.lower(), label_for(b).lower())), None
+        )
     if branch is None:
         raise ValueError(f"no such answer here: {choice!r}")
     walk.current.remark = " ".join(remark.split())[:REMARK_LIMIT]
