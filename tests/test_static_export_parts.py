@@ -93,6 +93,13 @@ def test_curl_commands(changes, command):
     assert curl_command(probe(**changes), CATALOG, {}) == command
 
 
+def test_a_password_in_the_targets_address_never_reaches_the_page():
+    environ = {"KB_TARGET_API_URL": "http://oncall:s3cretPW@127.0.0.1:8080"}
+    command = curl_command(probe(), CATALOG, environ)
+    assert "s3cretPW" not in command and "oncall" not in command
+    assert command.endswith(' --user "${KB_TARGET_API_CREDENTIALS}" http://127.0.0.1:8080/health')
+
+
 def test_curl_goes_where_the_environment_points_the_target():
     environ = {"KB_TARGET_API_URL": "http://127.0.0.1:8080/"}
     assert curl_command(probe(), CATALOG, environ).endswith(" http://127.0.0.1:8080/health")

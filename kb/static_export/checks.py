@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Mapping
+from urllib.parse import urlsplit, urlunsplit
 
 from kb.checks.catalog import SECRET, Catalog, Probe
 from kb.checks.conditions import Condition, Operand
@@ -30,8 +31,15 @@ _SHELL_SPECIAL = set('"$`\\!')
 def curl_command(probe: Probe, catalog: Catalog, environ: Mapping[str, str]) -> str:
     """The request kb would send, as one line to paste: method, headers (secrets left as
     shell variables, never their values), the probe's timeout, the status line shown."""
-    url = catalog.targets[probe.target].base_url(dict(environ)) + probe.path
+    target = catalog.targets[probe.target]
+    parts = urlsplit(target.base_url(dict(environ)) + probe.path)
     words = ["curl", "--silent", "--show-error", "--include", "--max-time", f"{probe.timeout:g}"]
+    if parts.username is not None or parts.password is not None:
+        # The target's user and password stay out of the page: the reader's shell fills them.
+        credentials = target.env_var.removesuffix("_URL") + "_CREDENTIALS"
+        words += ["--user", f'"${{{credentials}}}"']
+        parts = parts._replace(netloc=parts.netloc.rpartition("@")[2])
+    url = urlunsplit(parts)
     if probe.method == "HEAD":
         words.append("--head")
     if any("[RESPONSE_TIME]" in c.placeholders for _, c in probe.conditions):
