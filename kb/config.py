@@ -7,6 +7,8 @@ import re
 import secrets
 from pathlib import Path
 
+from kb.checks.catalog import target_url_problem
+
 PLACEHOLDER_SECRETS = {
     "dev",
     "development",
@@ -102,6 +104,10 @@ SETTINGS = {
 }
 
 
+# Where a guide's live checks go (kb.checks.catalog): checked at start, as the rest is.
+_TARGET_VARIABLE = re.compile(r"KB_TARGET_[A-Z0-9_]+_URL")
+
+
 def settings_from_env(instance_path: str, environ=os.environ) -> dict:
     config: dict = {}
     for name, (parse, default) in SETTINGS.items():
@@ -111,6 +117,11 @@ def settings_from_env(instance_path: str, environ=os.environ) -> dict:
         except ValueError:
             expects = getattr(parse, "expects", "a valid value")
             raise ConfigError(f"{name}: expected {expects}, got {raw!r}") from None
+    for name, raw in environ.items():
+        if _TARGET_VARIABLE.fullmatch(name) and raw:
+            wrong = target_url_problem(raw)
+            if wrong:
+                raise ConfigError(f"{name} {wrong}")
     config["KB_DATA_DIR"] = str(Path(environ.get("KB_DATA_DIR") or instance_path))
     config["TRUSTED_HOSTS"] = config.pop("KB_TRUSTED_HOSTS")
     # Forms and JSON are small; the CSV import is capped at 512 KiB inside this.

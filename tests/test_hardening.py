@@ -95,6 +95,17 @@ def test_a_base_url_must_be_an_http_address(make_app):
     assert make_app(KB_BASE_URL="https://kb.example/").config["KB_BASE_URL"] == "https://kb.example"
 
 
+@pytest.mark.parametrize(
+    "url", ["127.0.0.1:8080", "http://h/ok?", "http://h/?token=abc", "http://h ", "http://h:x"]
+)
+def test_a_target_address_a_probe_cannot_use_is_refused_at_start(tmp_path, url):
+    from kb.config import settings_from_env
+
+    with pytest.raises(ConfigError, match="KB_TARGET_API_URL"):
+        settings_from_env(str(tmp_path), {"KB_TARGET_API_URL": url})
+    assert settings_from_env(str(tmp_path), {"KB_TARGET_API_URL": "http://127.0.0.1:8080/v1"})
+
+
 def test_untrusted_host_headers_are_refused_when_hosts_are_listed(make_app):
     client = make_app(TRUSTED_HOSTS=["kb.example"]).test_client()
     assert client.get("/health", headers={"Host": "evil.example"}).status_code == 400

@@ -123,13 +123,17 @@ def test_catalog_errors_carry_lines(tmp_path):
         tmp_path,
         "probes.yaml",
         "targets:\n  api: {url: 'ftp://x'}\n  web: {url: 'https://x.example'}\n"
+        "  query: {url: 'http://h/?token=abc'}\n"
         "probes:\n  a:\n    target: web\n    method: POST\n    conditions: ['[STATUS] == 200']\n"
         "  b:\n    target: web\n    conditions:\n      - '[STATUS] = 200'\n",
     )
     messages = [str(p) for p in load_catalog(tmp_path).problems]
-    assert "probes.yaml:2: target 'api': url must be http(s)://host, not 'ftp://x'" in messages
-    assert "probes.yaml:5: probe 'a': method must be GET or HEAD, not POST" in messages
+    wrong = "url must be http(s)://host[:port][/path], not 'ftp://x'"
+    assert f"probes.yaml:2: target 'api': {wrong}" in messages
+    query = "probes.yaml:4: target 'query': url must not hold a query"
+    assert any(m.startswith(query) for m in messages)
+    assert "probes.yaml:6: probe 'a': method must be GET or HEAD, not POST" in messages
     assert any(
-        m.startswith("probes.yaml:12: probe 'b': condition 1: no comparison operator")
+        m.startswith("probes.yaml:13: probe 'b': condition 1: no comparison operator")
         for m in messages
     )

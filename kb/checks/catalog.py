@@ -40,6 +40,23 @@ class Target:
         return (environ.get(self.env_var) or self.url).rstrip("/")
 
 
+def target_url_problem(url: str) -> str | None:
+    """What is wrong with a target's address, or None. A probe's path is appended to it, so
+    a query or fragment would swallow the path (`http://h/?t=1` + `/health`)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port that is no number
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"must be http(s)://host[:port][/path], not '{url}'"
+    if parts.query or parts.fragment or "?" in url or "#" in url:
+        return f"must not hold a query or fragment (a probe's path follows it): '{url}'"
+    if url != url.strip() or any(c.isspace() for c in url):
+        return f"must not hold spaces: '{url}'"
+    return None
+
+
 @dataclass(frozen=True)
 class Probe:
     name: str
@@ -109,9 +126,9 @@ def load_catalog(content_dir: Path) -> Catalog:
         name = _scalar(key_node) or ""
         fields = {(_scalar(k) or ""): v for k, v in _mapping(value)}
         url = _scalar(fields.get("url")) or ""
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            problem(key_node, f"target '{name}': url must be http(s)://host, not '{url}'")
+        wrong = target_url_problem(url)
+        if wrong:
+            problem(key_node, f"target '{name}': url {wrong}")
             continue
         catalog.targets[name] = Target(name, url)
 
