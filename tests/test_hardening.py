@@ -237,3 +237,9 @@ def test_a_form_value_holding_a_nul_is_refused_with_a_message(client):
     )
     assert response.status_code == 400
     assert "NUL" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("method", "path"), [("delete", "/api/search"), ("post", "/api/trees")])
+def test_a_method_a_route_does_not_take_says_which_it_does(client, method, path):
+    response = getattr(client, method)(path)
+    assert response.status_code == 405 and "GET" in response.headers["Allow"]

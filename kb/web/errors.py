@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, abort, g, jsonify, render_template, request
+from flask import Flask, Response, abort, g, jsonify, make_response, render_template, request
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -45,7 +45,11 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code == 404:
             return _render(404, "Not found", "There is no page at this address.")
-        return _render(error.code or 500, error.name, error.description or "")
+        response = make_response(_render(error.code or 500, error.name, error.description or ""))
+        for name, value in error.get_headers():  # a 405's Allow, a 429's Retry-After, …
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(RecursionError)
     def too_deep(_error: RecursionError):
