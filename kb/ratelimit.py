@@ -9,12 +9,15 @@ window: one counter a minute, incremented atomically by a single statement).
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
 from sqlalchemy import BigInteger, Column, Integer, String, delete
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel
+
+log = logging.getLogger(__name__)
 
 WINDOW_SECONDS = 60
 CLEAN_EVERY = 200  # counts written between two removals of old windows
@@ -74,6 +77,12 @@ class RedisCounter:
         pipeline.expire(name, 2 * WINDOW_SECONDS)
         return int(pipeline.execute()[0])
 
+    def reachable(self) -> bool:
+        try:
+            return bool(self.client.ping())
+        except Exception:
+            return False
+
 
 class SharedRateLimiter:
     """`allow(client)`: whether one more request from this client fits this minute."""
@@ -89,6 +98,7 @@ class SharedRateLimiter:
         self.per_minute = per_minute
         self.counter = counter
         self.clock = clock
+        self._warned = -1  # the window in which the store's failure was last logged
 
     def retry_after(self) -> int:
         """Seconds until the next window, when a refused client may try again."""
@@ -99,9 +109,12 @@ class SharedRateLimiter:
         key = f"{self.name}:{client}"[:200]
         try:
             return self.counter.hit(key, window) <= self.per_minute
-        except Exception:
+        except Exception as error:
             # The shared store being down must not lock everyone out of logging in or
-            # diagnosing; the store's own outage is visible in /health/ready.
+            # diagnosing; it is logged (once a minute) and shown in /health/ready.
+            if self._warned != window:
+                self._warned = window
+                log.warning("rate limit %s not enforced: its store failed: %s", self.name, error)
             return True
 
 

@@ -201,3 +201,17 @@ def test_a_session_cookie_without_its_csrf_token_cannot_write_through_the_api(ap
     token = form_token(client, "/contacts/new")
     accepted = client.post("/api/contacts", json=body, headers={"X-CSRFToken": token})
     assert accepted.status_code == 201
+
+
+def test_an_unreachable_redis_leaves_logins_open_but_says_limits_are_off(make_app, caplog):
+    app = make_app(KB_REDIS_URL="redis://127.0.0.1:9/0")  # nothing listens on port 9
+    same_minute(app)
+    add_user(app)
+    with caplog.at_level("WARNING", logger="kb.ratelimit"):
+        for _ in range(12):
+            response = attempt(app.test_client(), "alice", "wrong password!")
+    assert "Too many attempts" not in response.get_data(as_text=True)
+    assert sum("not enforced" in r.getMessage() for r in caplog.records) == 1
+    ready = app.test_client().get("/health/ready").get_json()
+    assert ready["rate_limits"].startswith("error: Redis unreachable")
+    assert ready["status"] == "ok"  # pages and search still serve: stay in the pool

@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
+from kb.ratelimit import shared_counter
 from kb.search.index import building, current_generation, read_meta
 
 bp = Blueprint("health", __name__)
@@ -61,6 +62,10 @@ def ready():
         "status": "ok" if all(v == "ok" for v in checks.values()) else "degraded",
         "checks": checks,
     }
+    if current_app.config.get("KB_REDIS_URL"):
+        # Reported, not failed on: without Redis kb serves on, only rate limits are off.
+        up = shared_counter(current_app).reachable()
+        body["rate_limits"] = "ok" if up else "error: Redis unreachable, limits not enforced"
     if library.unreadable:
         # Still serving (the last good index, the readable files): report, don't go dark.
         body["content"] = {"status": "error", "unreadable": library.unreadable}
