@@ -137,7 +137,33 @@ def test_headings_qualified_with_steps_alert_or_common_keep_their_role():
     assert answers(tree.nodes[0])[1][1] == tree.nodes[2].id  # found the cause → the fix
 
 
-@pytest.mark.parametrize("title", ["Alert", "Steps to reproduce the outage", "Common ground"])
+@pytest.mark.parametrize(
+    ("title", "role"),
+    [
+        ("Investigating the problem", "diagnosis"),
+        ("Investigation of the problem", "diagnosis"),
+        ("Diagnosing problems", "diagnosis"),
+        ("Potential resolution steps", "resolution"),
+        ("Resolving the issue", "resolution"),
+        ("Recommended actions", "resolution"),
+    ],
+)
+def test_headings_as_other_teams_phrase_a_role_keep_it(title, role):
+    from kb.content.roles import role_of
+
+    assert role_of(title) == role
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Alert",
+        "Steps to reproduce the outage",
+        "Common ground",
+        "Known issues",
+        "Problem statement",
+    ],
+)
 def test_a_qualifier_alone_or_around_other_words_names_no_role(title):
     from kb.content.roles import role_of
 

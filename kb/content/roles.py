@@ -34,7 +34,10 @@ ROLES = {
         "troubleshooting",
         "troubleshoot",
         "how to investigate",
+        "investigating",
+        "diagnosing",
         "debugging",
+        "debug",
     },
     RESOLUTION: {
         "solution",
@@ -52,6 +55,9 @@ ROLES = {
         "steps",
         "procedure",
         "recovery",
+        "resolving",
+        "fixing",
+        "actions",
     },
     OTHER: {
         "overview",
@@ -102,8 +108,27 @@ def normalise(title: str) -> str:
 
 
 # Words teams add around a role's name without changing it: "Investigation Steps",
-# "Alert Description", "Common Causes", "Severity Level".
-QUALIFIERS = {"alert", "alerts", "steps", "step", "common", "possible", "level", "the"}
+# "Alert Description", "Common Causes", "Severity Level", "Potential resolution steps",
+# "Investigating the problem", "Diagnosing problems".
+QUALIFIERS = {
+    "alert",
+    "alerts",
+    "steps",
+    "step",
+    "common",
+    "possible",
+    "potential",
+    "suggested",
+    "recommended",
+    "level",
+    "the",
+    "a",
+    "of",
+    "problem",
+    "problems",
+    "issue",
+    "issues",
+}
 
 
 def role_of(title: str) -> str | None:
