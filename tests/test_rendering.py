@@ -210,6 +210,20 @@ def test_hugo_toml_front_matter_and_ref_links(tmp_path):
     assert warnings == ["page.md:7: warning: Hugo shortcode 'figure' is shown as written"]
 
 
+def test_a_site_generators_html_md_file_goes_by_its_page_name_and_site_links_reach_it(tmp_path):
+    """Middleman and Jekyll sites keep `disk-full.html.md`, served at
+    `/manual/alerts/disk-full.html`; the runbook folder is one part of that site."""
+    (tmp_path / "disk-full.html.md").write_text("# Disk full\n\ntext\n")
+    (tmp_path / "other.html.md").write_text(
+        "# Other\n\nSee [disk](/manual/alerts/disk-full.html).\n"
+    )
+    library = load_library(tmp_path)
+    assert library.article("disk-full") is not None
+    assert library.named("disk-full").slug == "disk-full"
+    assert 'href="/a/disk-full"' in library.article("other").html
+    assert library.problems == []
+
+
 def test_invalid_toml_front_matter_names_its_line():
     from kb.content.model import ContentError
 

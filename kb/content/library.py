@@ -198,6 +198,8 @@ def load_library(root: Path, checks: set[str] | None = None) -> Library:
         if target not in tables and not path.endswith(".md"):
             # Hugo serves `a/b.md` at `a/b/`, and its links are relative to that URL.
             target = _page_source(join_link(source[:-3] + "/index.md", path or "."), tables)
+        if target not in tables and path.startswith("/"):
+            target = _site_page(path, tables) or target
         if target in tables:
             if not fragment:
                 return article_url(roots[target])
@@ -283,6 +285,21 @@ def _page_source(target: str, pages: dict) -> str:
         if candidate in pages:
             return candidate
     return target
+
+
+def _site_page(path: str, pages: dict) -> str | None:
+    """A site-absolute link (`/manual/alerts/disk-full.html`) into a folder that is one part
+    of its site: the file whose path is the longest tail of the link's."""
+    parts = [p for p in path.split("/") if p]
+    if parts and parts[-1].lower().endswith((".html", ".htm")):
+        parts[-1] = parts[-1].rsplit(".", 1)[0]
+    for start in range(len(parts)):
+        tail = "/".join(parts[start:])
+        for candidate in (tail, f"{tail}.html.md", f"{tail}.htm.md"):
+            found = _page_source(candidate, pages)
+            if found in pages:
+                return found
+    return None
 
 
 def _add_document(library: Library, document: Document) -> None:

@@ -53,10 +53,20 @@ def declared_slug(value: object) -> str | None:
 INDEX_NAMES = ("readme", "index", "_index")  # files that stand for their folder
 
 
-def _page_parts(path: str) -> list[str]:
-    """A content file's path without `.md`, in parts; a README (or index) is its folder."""
+def _stem(path: str) -> str:
+    """A content file's path without `.md`, and without the `.html` that site generators
+    (Middleman, Jekyll) put before it: `alerts/disk-full.html.md` is the page `disk-full`."""
     stem = path[:-3] if path.lower().endswith(".md") else path
-    parts = [p for p in stem.split("/") if p]
+    for page in (".html", ".htm"):
+        if stem.lower().endswith(page) and len(stem.rsplit("/", 1)[-1]) > len(page):
+            return stem[: -len(page)]
+    return stem
+
+
+def _page_parts(path: str) -> list[str]:
+    """A content file's path without its extensions, in parts; a README (or index) is its
+    folder."""
+    parts = [p for p in _stem(path).split("/") if p]
     if len(parts) > 1 and parts[-1].lower() in INDEX_NAMES:
         parts.pop()
     return parts
@@ -70,9 +80,8 @@ def page_name(path: str) -> str:
 
 
 def path_slug(path: str) -> str:
-    """The slug of a content file: its path without `.md`, a README naming its folder."""
-    stem = path[:-3] if path.lower().endswith(".md") else path
-    parts = [p for p in stem.split("/") if p]
+    """The slug of a content file: its path without extensions, a README naming its folder."""
+    parts = [p for p in _stem(path).split("/") if p]
     if parts and parts[-1].lower() in INDEX_NAMES:
         parts.pop()
     slugs = [github_slug(p.replace(".", "-")) or "x" for p in parts]
