@@ -98,6 +98,14 @@ def test_constants_are_compared_never_evaluated_as_code():
     ]
 
 
+def test_one_absurdly_long_number_leaves_the_rest_of_the_body_readable():
+    text = '{"status": "ok", "n": ' + "9" * 3000 + "}"
+    outcome = evaluate(parse_condition("[BODY].status == ok"), Response(200, 5, text=text))
+    assert outcome.success and outcome.shown == "[BODY].status (ok) == ok"
+    long = evaluate(parse_condition("[BODY].n > 1"), Response(200, 5, text=text))
+    assert long.success in (True, False)
+
+
 @pytest.mark.parametrize(
     "text, expression",
     [
@@ -111,6 +119,7 @@ def test_constants_are_compared_never_evaluated_as_code():
         ('{"v": NaN}', "[BODY].v == NaN"),
         ("[" * 5000 + "]" * 5000, "len([BODY]) == 1"),
         ('{"v": "' + "9" * 5000 + '"}', "[BODY].v > 1"),
+        ('{"v": ' + "9" * 5000 + "}", "[BODY].v > 1"),
     ],
 )
 def test_no_value_from_a_response_can_crash_a_condition(text, expression):
