@@ -6,8 +6,7 @@ import os
 import re
 import secrets
 from pathlib import Path
-
-from kb.checks.catalog import target_url_problem
+from urllib.parse import urlsplit
 
 PLACEHOLDER_SECRETS = {
     "dev",
@@ -149,6 +148,23 @@ def base_url(raw: str) -> str:
             f"KB_BASE_URL must be an http(s) address such as https://kb.example, not {base!r}"
         )
     return base
+
+
+def target_url_problem(url: str) -> str | None:
+    """What is wrong with a target's address, or None. A probe's path is appended to it, so
+    a query or fragment would swallow the path (`http://h/?t=1` + `/health`)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a port that is no number
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"must be http(s)://host[:port][/path], not '{url}'"
+    if parts.query or parts.fragment or "?" in url or "#" in url:
+        return f"must not hold a query or fragment (a probe's path follows it): '{url}'"
+    if url != url.strip() or any(c.isspace() for c in url):
+        return f"must not hold spaces: '{url}'"
+    return None
 
 
 def content_folder(path: Path) -> Path:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from kb.checks.catalog import load_catalog
 from kb.checks.flight import ProbeFlights
 from kb.checks.runner import ERROR, FAIL, PASS, SKIPPED, run_probe
@@ -137,3 +139,47 @@ def test_catalog_errors_carry_lines(tmp_path):
         m.startswith("probes.yaml:13: probe 'b': condition 1: no comparison operator")
         for m in messages
     )
+
+
+@pytest.mark.parametrize(
+    ("header", "why"),
+    [
+        ('"Bad Name": x', "is not a valid header name"),
+        ("Host: evil.example", "is set by kb"),
+        ("Content-Length: '5'", "is set by kb"),
+        ("Transfer-Encoding: chunked", "is set by kb"),
+        ("X-List: [a, b]", "must have one text value"),
+        ('X-Split: "a\\r\\nX-Injected: 1"', "must be one line of Latin-1 text"),
+        ("X-Emoji: 'ok ✅'", "must be one line of Latin-1 text"),
+        ("Authorization: 'Bearer ${KB_SECRET_KEY}'", "may not send kb's own setting"),
+    ],
+)
+def test_kb_check_refuses_a_header_a_probe_cannot_or_must_not_send(tmp_path, header, why):
+    write(
+        tmp_path,
+        "probes.yaml",
+        "targets:\n  api: {url: 'http://127.0.0.1:9'}\nprobes:\n  p:\n    target: api\n"
+        f"    headers:\n      {header}\n    conditions: ['[STATUS] == 200']\n",
+    )
+    catalog = load_catalog(tmp_path)
+    assert "p" not in catalog.probes
+    assert any(
+        "probes.yaml:7: probe 'p': header" in str(m) and why in str(m) for m in catalog.problems
+    )
+
+
+def test_a_probe_or_target_defined_twice_is_an_error_not_a_silent_override(tmp_path):
+    write(
+        tmp_path,
+        "probes.yaml",
+        "targets:\n  api: {url: 'http://127.0.0.1:9'}\n  api: {url: 'http://127.0.0.1:10'}\n"
+        "probes:\n  p: {target: api, timeout: 1, conditions: ['[STATUS] == 200']}\n"
+        "  p: {target: api, timeout: 2, conditions: ['[STATUS] == 201']}\n"
+        "  q: {target: api, timeout: 0.000001, conditions: ['[STATUS] == 200']}\n",
+    )
+    catalog = load_catalog(tmp_path)
+    messages = [str(m) for m in catalog.problems]
+    assert "probes.yaml:3: target 'api' is defined twice; the first is kept" in messages
+    assert "probes.yaml:6: probe 'p' is defined twice; the first is kept" in messages
+    assert catalog.probes["p"].timeout == 1 and catalog.targets["api"].url.endswith(":9")
+    assert any(m.startswith("probes.yaml:7: probe 'q': timeout must be") for m in messages)

@@ -11,17 +11,20 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import yaml
 
 from kb.checks.conditions import Condition, ConditionError, parse_condition, review
+from kb.config import SETTINGS, target_url_problem
 from kb.content.model import Problem
 
 PROBES_FILE = "probes.yaml"
 METHODS = ("GET", "HEAD")
 DEFAULT_TIMEOUT = 5.0
+MIN_TIMEOUT = 0.1  # below this no real target answers: every run would be an error
 MAX_TIMEOUT = 30.0
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # an HTTP header name (RFC 9110)
+_SET_BY_KB = {"host", "content-length", "transfer-encoding", "connection", "te", "upgrade"}
 SECRET = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}")
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -38,23 +41,6 @@ class Target:
     def base_url(self, environ: dict | None = None) -> str:
         environ = os.environ if environ is None else environ
         return (environ.get(self.env_var) or self.url).rstrip("/")
-
-
-def target_url_problem(url: str) -> str | None:
-    """What is wrong with a target's address, or None. A probe's path is appended to it, so
-    a query or fragment would swallow the path (`http://h/?t=1` + `/health`)."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises on a port that is no number
-    except ValueError:
-        parts = None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-        return f"must be http(s)://host[:port][/path], not '{url}'"
-    if parts.query or parts.fragment or "?" in url or "#" in url:
-        return f"must not hold a query or fragment (a probe's path follows it): '{url}'"
-    if url != url.strip() or any(c.isspace() for c in url):
-        return f"must not hold spaces: '{url}'"
-    return None
 
 
 @dataclass(frozen=True)
@@ -126,6 +112,9 @@ def load_catalog(content_dir: Path) -> Catalog:
         name = _scalar(key_node) or ""
         fields = {(_scalar(k) or ""): v for k, v in _mapping(value)}
         url = _scalar(fields.get("url")) or ""
+        if name in catalog.targets:
+            problem(key_node, f"target '{name}' is defined twice; the first is kept")
+            continue
         wrong = target_url_problem(url)
         if wrong:
             problem(key_node, f"target '{name}': url {wrong}")
@@ -136,6 +125,9 @@ def load_catalog(content_dir: Path) -> Catalog:
         name = _scalar(key_node) or ""
         if not NAME.match(name):
             problem(key_node, f"probe name '{name}' must be lowercase letters, digits, - or _")
+            continue
+        if name in catalog.probes:
+            problem(key_node, f"probe '{name}' is defined twice; the first is kept")
             continue
         probe = _probe(name, key_node, value, catalog, problem)
         if probe is not None:
@@ -171,6 +163,31 @@ def _conditions(name: str, raw, https: bool, problem) -> list[tuple[str, Conditi
     return conditions
 
 
+def _header_problem(name: str, value: str | None) -> str | None:
+    """Why a probe cannot send this header, or None. Said by `kb check`, not found out when
+    the check runs during an incident."""
+    if not _TOKEN.fullmatch(name):
+        return "is not a valid header name"
+    if name.lower() in _SET_BY_KB:
+        return "is set by kb for each request; remove it"
+    if value is None:
+        return "must have one text value"
+    if any(c in value for c in "\r\n\x00") or (not value.isascii() and not _latin1(value)):
+        return "must be one line of Latin-1 text"
+    for secret in SECRET.findall(value):
+        if secret in SETTINGS:
+            return f"may not send kb's own setting ${{{secret}}} to a target"
+    return None
+
+
+def _latin1(text: str) -> bool:
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _probe(name, key_node, value, catalog, problem) -> Probe | None:
     fields = {(_scalar(k) or ""): (k, v) for k, v in _mapping(value)}
     unknown = set(fields) - {
@@ -204,14 +221,21 @@ def _probe(name, key_node, value, catalog, problem) -> Probe | None:
         timeout = float(get("timeout") or DEFAULT_TIMEOUT)
     except ValueError:
         timeout = -1
-    if not 0 < timeout <= MAX_TIMEOUT:
+    if not MIN_TIMEOUT <= timeout <= MAX_TIMEOUT:
         problem(
-            key_node, f"probe '{name}': timeout must be a number of seconds up to {MAX_TIMEOUT:g}"
+            key_node,
+            f"probe '{name}': timeout must be a number of seconds from {MIN_TIMEOUT:g} "
+            f"to {MAX_TIMEOUT:g}",
         )
         return None
     headers = []
     for header_key, header_value in _mapping(fields.get("headers", (None, None))[1]):
-        headers.append((_scalar(header_key) or "", _scalar(header_value) or ""))
+        header = (_scalar(header_key) or "", _scalar(header_value))
+        wrong = _header_problem(*header)
+        if wrong:
+            problem(header_key, f"probe '{name}': header '{header[0]}' {wrong}")
+            return None
+        headers.append((header[0], header[1] or ""))
     https = catalog.targets[target].url.startswith("https://")
     raw = fields.get("conditions", (None, None))[1]
     conditions = _conditions(name, raw, https, problem)

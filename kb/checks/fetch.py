@@ -144,6 +144,8 @@ def error_name(error: Exception) -> str:
         return "connection closed without a valid response"
     if isinstance(error, httpx.InvalidURL | httpx.UnsupportedProtocol):
         return "invalid URL"
+    if isinstance(error, httpx.LocalProtocolError | UnicodeEncodeError):
+        return "a request header kb cannot send (see the probe's headers and their secrets)"
     if isinstance(error, httpx.ReadError | httpx.WriteError):
         return "connection broken while reading the response"
     return type(error).__name__
