@@ -263,3 +263,10 @@ def test_only_guides_that_run_live_checks_are_rate_limited_and_a_refusal_says_wh
     refused = client.post("/api/diagnoses", json={"tree": TREE_READY})
     assert refused.status_code == 429 and 1 <= int(refused.headers["Retry-After"]) <= 60
     assert start(client, TREE_PRINT)["tree"] == TREE_PRINT
+    wait = refused.headers["Retry-After"]
+    assert f"try again in {wait} seconds" in refused.get_json()["message"]
+    unknown = client.post("/api/diagnoses", json={"tree": "no/such-guide"})
+    assert unknown.status_code == 422  # what is wrong with it, not "slow down"
+    assert client.post("/api/diagnoses", json={}).status_code == 422
+    gone = client.post("/api/diagnoses/nosuchdiagnosis/answer", json={"choice": 0})
+    assert gone.status_code == 404

@@ -418,7 +418,7 @@ def test_a_busy_service_says_so_instead_of_holding_the_thread(catalog, hostile):
     with service.admission.enter():  # another request is waiting on checks
         assert service.try_run(["status"]) is None
         busy = service.run(["status"])["status"]
-        assert busy.outcome == SKIPPED and "try again" in busy.detail
+        assert busy.outcome == SKIPPED and "check it by hand" in busy.detail
     assert service.try_run(["status"])["status"].outcome == PASS
     with service.admission.enter():  # a fresh shared result needs no waiting at all
         assert service.try_run(["status"])["status"].outcome == PASS

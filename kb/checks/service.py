@@ -20,7 +20,7 @@ from kb.checks.runner import ERROR, SKIPPED, ProbeResult, run_probe
 from kb.ratelimit import SharedRateLimiter, shared_counter
 
 GRACE = 0.5  # seconds past a probe's deadline before its caller stops waiting for it
-BUSY = "not run: other requests are running checks right now; try again in a few seconds"
+BUSY = "not run: kb is busy with other checks right now; check it by hand"
 
 
 class ProbeService:

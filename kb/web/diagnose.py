@@ -71,23 +71,26 @@ def json_object() -> dict:
 
 def rate_limited(tree_id: str | None = None, diagnosis_id: str | None = None):
     """Requests that can send probes are rate limited per client; walking a guide that
-    runs no live check (named by its id, or by a diagnosis of it) never is."""
+    runs no live check (named by its id, or by a diagnosis of it) never is, and nor is
+    naming one that does not exist: that is answered as such (422, 404), not as a 429."""
     if diagnosis_id is not None:
         record = get_session().get(store.Diagnosis, diagnosis_id)
-        tree_id = record.tree if record is not None else None
-    tree = get_library().trees.get(tree_id.strip("/")) if isinstance(tree_id, str) else None
-    if tree is not None and not any(node.kind == "check" for node in tree.nodes):
-        return None
+        tree_id = record.tree if record is not None else ""
+    if tree_id is not None:
+        tree = get_library().trees.get(tree_id.strip("/"))
+        if tree is None or not any(node.kind == "check" for node in tree.nodes):
+            return None
     limiter = probe_limit()
     if limiter.allow(request.remote_addr or "unknown"):
         return None
-    message = "Too many checks from this address; wait a few seconds and try again."
+    wait = limiter.retry_after()
+    message = f"Too many checks from this address; try again in {wait} seconds."
     if is_api():
         response = make_response(jsonify({"error": "rate limited", "message": message}), 429)
     else:
         page = render_template("error.html", status=429, title="Slow down", message=message)
         response = make_response(page, 429)
-    response.headers["Retry-After"] = str(limiter.retry_after())
+    response.headers["Retry-After"] = str(wait)
     return response
 
 

@@ -65,7 +65,7 @@ def _diagnosis(record, walk) -> DiagnosisPublic:
 @bp.post("/diagnoses")
 def start_diagnosis():
     tree_id = diagnose.json_object().get("tree")
-    if limited := diagnose.rate_limited(tree_id=tree_id):
+    if limited := diagnose.rate_limited(tree_id=tree_id if isinstance(tree_id, str) else ""):
         return limited
     if not isinstance(tree_id, str) or tree_id.strip("/") not in get_library().trees:
         return jsonify({"errors": {"tree": "no such troubleshooting tree"}}), 422
