@@ -270,3 +270,13 @@ def test_only_guides_that_run_live_checks_are_rate_limited_and_a_refusal_says_wh
     assert client.post("/api/diagnoses", json={}).status_code == 422
     gone = client.post("/api/diagnoses/nosuchdiagnosis/answer", json={"choice": 0})
     assert gone.status_code == 404
+
+
+@pytest.mark.parametrize("version", ["abc", 1.5, [1], True, "NaN"])
+def test_an_answer_whose_version_is_not_a_number_is_refused_not_a_conflict(make_app, version):
+    client = make_app().test_client()
+    state = start(client, TREE_PRINT)
+    response = client.post(
+        f"/api/diagnoses/{state['id']}/answer", json={"choice": 0, "version": version}
+    )
+    assert response.status_code == 422 and "version" in response.get_json()["errors"]

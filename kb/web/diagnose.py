@@ -4,6 +4,7 @@ kb.web.api.diagnoses, which shares the helpers here)."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 from flask import (
@@ -317,7 +318,11 @@ def apply_change(diagnosis_id: str, change):
     """
     record = record_or_404(diagnosis_id)
     seen = request.values.get("version") or (request.get_json(silent=True) or {}).get("version")
-    if seen is not None and str(seen) != str(record.version):
+    if seen is not None and not re.fullmatch(r"\d{1,18}", str(seen)):
+        if is_api():
+            abort(make_response(jsonify({"errors": {"version": "must be a whole number"}}), 422))
+        abort(400, "The form's version is not a number; reload the page.")
+    if seen is not None and int(str(seen)) != record.version:
         return None
     walk = walk_of(record)
     try:
