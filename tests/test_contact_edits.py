@@ -81,6 +81,20 @@ def test_an_editor_sent_to_log_in_from_a_missing_number_lands_on_the_form_and_ba
     assert evil.headers["Location"] == f"/contacts#contact-{lead['id']}"
 
 
+def test_the_new_contact_form_sent_twice_adds_one_contact(client):
+    login(client)
+    form = {"group": "external", "role": "Twice", "name": "Tess", "phone": "+237 6 71 00 00 01"}
+    form["csrf_token"] = form_token(client, "/contacts/new")
+    first = client.post("/contacts/new", data=form)
+    again = client.post("/contacts/new", data=form)
+    assert first.status_code == again.status_code == 303
+    assert [c["role"] for c in client.get("/api/contacts").get_json()].count("Twice") == 1
+    assert "already added" in client.get("/contacts").text
+    other = client.post("/contacts/new", data={**form, "name": "Theo"})  # another person
+    assert other.status_code == 303
+    assert [c["role"] for c in client.get("/api/contacts").get_json()].count("Twice") == 2
+
+
 def test_delete_asks_first_without_javascript_and_deletes_only_when_confirmed(client):
     login(client)
     on_call = by_role(client, "On-Call")

@@ -73,6 +73,24 @@ def create_contact(*, session: Session, contact_in: ContactCreate, by: str) -> C
     return _insert(session, contact, "create", by)
 
 
+def just_added(*, session: Session, contact_in: ContactCreate, by: str) -> Contact | None:
+    """The contact `by` added in the last minutes with exactly these values, if any: the
+    same form sent twice (a double click, a resubmit after a slow answer) adds one."""
+    since = datetime.now(UTC) - timedelta(minutes=5)
+    wanted = contact_in.model_dump()
+    for change in session.exec(
+        select(ContactChange)
+        .where(ContactChange.action == "create", ContactChange.by == by)
+        .order_by(ContactChange.id.desc())
+        .limit(20)
+    ).all():
+        at = change.at if change.at.tzinfo else change.at.replace(tzinfo=UTC)
+        contact = session.get(Contact, change.contact_id) if at >= since else None
+        if contact is not None and all(getattr(contact, k) == v for k, v in wanted.items()):
+            return contact
+    return None
+
+
 def _insert(session: Session, contact: Contact, action: str, by: str) -> Contact:
     """Add a contact that was not there (a new one, or one brought back) with its history."""
     wanted = contact.id  # set when a deleted contact comes back under its own id

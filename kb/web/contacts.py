@@ -150,7 +150,11 @@ def new():
         contact_in = read_contact(request.form.to_dict())
     except Invalid as invalid:
         return _form_page(None, request.form.to_dict(), invalid.errors, 422)
-    contact = service.create_contact(session=get_session(), contact_in=contact_in, by=who())
+    session = get_session()
+    if (twice := service.just_added(session=session, contact_in=contact_in, by=who())) is not None:
+        flash(f"{twice.role} was already added with these details; nothing was added twice.")
+        return redirect(url_for("contacts.directory") + f"#contact-{twice.id}", code=303)
+    contact = service.create_contact(session=session, contact_in=contact_in, by=who())
     changed()
     flash(f"Added {contact.role}.")
     return redirect(url_for("contacts.directory") + f"#contact-{contact.id}", code=303)

@@ -314,7 +314,23 @@
   }
   // ---- end of responder flow ----
 
+  // A form that changes something is sent once: a double click on "Save", "Still correct"
+  // or an answer would otherwise send it twice, and the second would read as a conflict.
+  function sendOnce(form) {
+    form.addEventListener("submit", function (event) {
+      if (form.getAttribute("data-sent")) event.preventDefault();
+      else form.setAttribute("data-sent", "1");
+    });
+  }
+
+  window.addEventListener("pageshow", function () { // back to a page kept in memory
+    document.querySelectorAll("form[data-sent]").forEach(function (form) {
+      form.removeAttribute("data-sent");
+    });
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[method=post]:not(.kb-fields)").forEach(sendOnce);
     enhanceCode();
     focusSearchOnSlash();
     document.querySelectorAll("input[data-suggest]").forEach(suggest);
