@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -132,12 +133,26 @@ def finish(config: dict) -> None:
     """Fill derived defaults once env and test overrides are merged."""
     data_dir = Path(config["KB_DATA_DIR"]).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
+    writable(data_dir)
     config["KB_DATA_DIR"] = str(data_dir)
     config["KB_CONTENT_DIR"] = str(content_folder(Path(config["KB_CONTENT_DIR"])))
     if not config.get("KB_DATABASE_URL"):
         config["KB_DATABASE_URL"] = f"sqlite:///{data_dir / 'kb.sqlite3'}"
     config["SECRET_KEY"] = secret_key(config.get("KB_SECRET_KEY", ""), data_dir)
     config["KB_BASE_URL"] = base_url(config.get("KB_BASE_URL") or "")
+
+
+def writable(data_dir: Path) -> None:
+    """kb writes its search index, its locks and (by default) its database in KB_DATA_DIR:
+    say so at start, once, rather than in a traceback from each worker."""
+    try:
+        with tempfile.TemporaryFile(dir=data_dir):
+            pass
+    except OSError as error:
+        raise ConfigError(
+            f"KB_DATA_DIR: {data_dir} is not writable ({error.strerror}); kb keeps its search "
+            "index, locks and default database there"
+        ) from None
 
 
 def base_url(raw: str) -> str:

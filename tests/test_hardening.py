@@ -243,3 +243,36 @@ def test_a_form_value_holding_a_nul_is_refused_with_a_message(client):
 def test_a_method_a_route_does_not_take_says_which_it_does(client, method, path):
     response = getattr(client, method)(path)
     assert response.status_code == 405 and "GET" in response.headers["Allow"]
+
+
+def test_a_data_folder_kb_cannot_write_is_one_message_at_start(make_app, monkeypatch):
+    import tempfile
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", refuse)
+    with pytest.raises(
+        ConfigError, match="KB_DATA_DIR: .* is not writable \\(Permission denied\\)"
+    ):
+        make_app()
+
+
+def test_a_runbook_kb_may_not_read_is_reported_and_the_rest_is_served(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from kb.content.library import load_library
+
+    write(tmp_path, "open.md", "# Open\n\ntext\n")
+    write(tmp_path, "locked.md", "# Locked\n\ntext\n")
+    read_text = Path.read_text
+
+    def guarded(path, *args, **kwargs):
+        if path.name == "locked.md":
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_text(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", guarded)
+    library = load_library(tmp_path)
+    assert library.article("open") is not None and library.unreadable == ["locked.md"]
+    assert [str(p) for p in library.problems] == ["locked.md:1: cannot be read: Permission denied"]

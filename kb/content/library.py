@@ -271,6 +271,10 @@ def _read_files(library: Library, root: Path, base: Path) -> tuple[dict, dict]:
             library.problems.append(Problem(exc.source, exc.line, exc.message))
             library.unreadable.append(source)
             continue
+        except OSError as exc:  # permissions, a file gone since the folder was listed
+            library.problems.append(Problem(source, 1, f"cannot be read: {exc.strerror}"))
+            library.unreadable.append(source)
+            continue
         texts[source] = text
         library.digests[source] = hashlib.sha256(text.encode()).hexdigest()
     return texts, outlines
