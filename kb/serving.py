@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import os
 
+MIN_THREADS = 2
+
 
 def gunicorn_settings(environ: os._Environ | dict = os.environ) -> dict:
-    threads = int(environ.get("KB_THREADS", "4"))
+    # At least 2 threads: a live check may hold one for up to 30 s, and pages and /health
+    # must keep another (a single-threaded worker would answer nothing meanwhile).
+    threads = max(MIN_THREADS, int(environ.get("KB_THREADS", "4")))
     return {
         "bind": environ.get("KB_BIND") or f"0.0.0.0:{environ.get('PORT', '5000')}",
         "workers": int(environ.get("WEB_CONCURRENCY", "2")),
         "threads": threads,
-        "worker_class": "gthread" if threads > 1 else "sync",
+        "worker_class": "gthread",
         # No control socket: containers and CI have no writable home, and nothing uses it.
         "control_socket_disable": True,
         # Each worker loads content and opens the index itself; preloading would share a

@@ -104,7 +104,9 @@ def test_what_goes_wrong_outside_kb_is_one_line_not_a_traceback(
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("option", [["--port", "99999"], ["--workers", "0"], ["--threads", "0"]])
+@pytest.mark.parametrize(
+    "option", [["--port", "99999"], ["--workers", "0"], ["--threads", "0"], ["--threads", "1"]]
+)
 def test_serve_refuses_numbers_it_cannot_use(option):
     from click.testing import CliRunner
 
@@ -112,3 +114,12 @@ def test_serve_refuses_numbers_it_cannot_use(option):
 
     result = CliRunner().invoke(cli, ["serve", *option])
     assert result.exit_code == 2 and "Invalid value" in result.output
+
+
+@pytest.mark.parametrize("threads", ["1", "0"])
+def test_gunicorn_never_runs_kb_on_a_single_thread(threads):
+    """A live check may hold a thread for its timeout; /health must keep another."""
+    from kb.serving import gunicorn_settings
+
+    chosen = gunicorn_settings({"KB_THREADS": threads})
+    assert chosen["threads"] == 2 and chosen["worker_class"] == "gthread"

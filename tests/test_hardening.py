@@ -252,9 +252,7 @@ def test_a_data_folder_kb_cannot_write_is_one_message_at_start(make_app, monkeyp
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(tempfile, "TemporaryFile", refuse)
-    with pytest.raises(
-        ConfigError, match="KB_DATA_DIR: .* is not writable \\(Permission denied\\)"
-    ):
+    with pytest.raises(ConfigError, match=r"KB_DATA_DIR: .* is not writable \(Permission denied\)"):
         make_app()
 
 
