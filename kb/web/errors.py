@@ -36,9 +36,10 @@ def init_app(app: Flask) -> None:
         (PostgreSQL refuses the whole statement), so it is refused before any lookup."""
         if "\x00" in request.path:
             abort(404)
-        if request.method == "POST" and any(
-            "\x00" in k + v for k, v in request.form.items(multi=True)
-        ):
+        # Only a form is read here: reading any other body now would fix its size limit
+        # before a view could set its own (the alert webhook's).
+        is_form = request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
+        if is_form and any("\x00" in k + v for k, v in request.form.items(multi=True)):
             abort(400, "A form value holds a NUL character (\\0), which kb cannot store.")
 
     @app.errorhandler(HTTPException)
