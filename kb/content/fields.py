@@ -266,21 +266,28 @@ def fill(html: str, values: dict[str, str]) -> str:
     return _SPAN.sub(replace, html)
 
 
-# What a value may not hold: it is put into commands that responders copy and run, often
-# from a link or a shared diagnosis someone else filled. So nothing a shell reads as more
-# than text (another command, a substitution, a redirection, a quote's end, a comment) and
-# no control or bidi character that could hide one.
-_SHELL_SPECIAL = re.compile(r"[`$;|&<>\\\"'\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]|(?:^|\s)#")
+# What a value may hold: it is put into commands that responders copy and run, often from
+# a link or a shared diagnosis someone else filled. So only what hosts, names, ids, paths,
+# addresses and URLs are made of, which a shell reads as one plain word: no space (another
+# argument), no quote, `$`, `;`, `|`, `&`, `<`, `>`, `*`, `?`, `~`, `!`, `#`, no control
+# or invisible character, and no leading `-` (an option).
+_PLAIN_WORD = re.compile(r"[\w.:/@%+=,\[\]-]+")
 
 
 def refusal(value: str) -> str | None:
     """Why a value cannot fill a command, or None when it can."""
-    found = _SHELL_SPECIAL.search(value)
-    if found is None:
+    if not value or (_PLAIN_WORD.fullmatch(value) and not value.startswith("-")):
         return None
-    char = found.group().strip()
-    shown = char if char.isprintable() else f"U+{ord(char):04X}"
-    return f"cannot hold {shown}: it goes into commands people copy and run"
+    if value.startswith("-"):
+        return "cannot start with -: a command would read it as an option"
+    char = next(c for c in value if not _PLAIN_WORD.fullmatch(c))
+    shown = char if char.isprintable() and not char.isspace() else f"U+{ord(char):04X}"
+    if char == " ":
+        shown = "a space"
+    return (
+        f"cannot hold {shown}: it goes into commands people copy and run; only letters, "
+        "digits and . : / @ % + = , [ ] - _"
+    )
 
 
 def refusals(given: dict[str, str], fields: list[Field]) -> dict[str, str]:

@@ -23,8 +23,10 @@ class DiagnosisField(SQLModel, table=True):
 
 
 def values_of(session: Session, diagnosis_id: str) -> dict[str, str]:
+    """The usable values: one stored before today's rule (kb.content.fields.refusal) is
+    never handed to a page, its script or the API."""
     rows = session.exec(select(DiagnosisField).where(DiagnosisField.diagnosis_id == diagnosis_id))
-    return {row.key: row.value for row in rows}
+    return {row.key: row.value for row in rows if refusal(row.value) is None}
 
 
 def save_values(*, session: Session, diagnosis_id: str, values: dict[str, str]) -> dict[str, str]:
