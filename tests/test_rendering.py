@@ -218,10 +218,29 @@ def test_a_site_generators_html_md_file_goes_by_its_page_name_and_site_links_rea
         "# Other\n\nSee [disk](/manual/alerts/disk-full.html).\n"
     )
     library = load_library(tmp_path)
-    assert library.article("disk-full") is not None
-    assert library.named("disk-full").slug == "disk-full"
-    assert 'href="/a/disk-full"' in library.article("other").html
+    assert library.named("disk-full").slug == "disk-full-html"  # its address never moved
+    assert 'href="/a/disk-full-html"' in library.article("other-html").html
     assert library.problems == []
+
+
+def test_a_site_absolute_link_to_another_sites_page_or_folder_stays_broken(tmp_path):
+    (tmp_path / "README.md").write_text("# Home\n")
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "README.md").write_text("# Rules\n")
+    links = [
+        "/gitlab-org/omnibus-gitlab/-/blob/master/README.md",
+        "/etc/prometheus/rules",
+        "/handbook/README.html",
+    ]
+    body = "\n\n".join(f"[x{i}]({link})" for i, link in enumerate(links))
+    (tmp_path / "page.md").write_text(f"# Page\n\n{body}\n")
+    broken = [str(p) for p in load_library(tmp_path).problems if "broken link" in str(p)]
+    assert len(broken) == 3
+
+
+def test_a_footnote_on_the_title_is_listed_on_the_files_own_page():
+    doc = parse_text("# Trouble[^t]\n\nIntro.\n\n## A\n\nx\n\n[^t]: title note\n", "t.md")
+    assert 'id="fn1"' in doc.articles[0].html and "title note" in doc.articles[0].html
 
 
 def test_invalid_toml_front_matter_names_its_line():

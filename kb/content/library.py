@@ -292,17 +292,17 @@ def _page_source(target: str, pages: dict) -> str:
 
 
 def _site_page(path: str, pages: dict) -> str | None:
-    """A site-absolute link (`/manual/alerts/disk-full.html`) into a folder that is one part
-    of its site: the file whose path is the longest tail of the link's."""
+    """A site generator's page (Middleman, Jekyll: `alerts/disk-full.html.md` is served at
+    `/manual/alerts/disk-full.html`) linked site-absolutely from a folder that is one part
+    of its site: the `.html.md` file whose path is the longest tail of the link's. Only
+    that pairing counts, so a link to another site's README or folder stays a broken link."""
+    if not path.lower().endswith((".html", ".htm")):
+        return None
     parts = [p for p in path.split("/") if p]
-    if parts and parts[-1].lower().endswith((".html", ".htm")):
-        parts[-1] = parts[-1].rsplit(".", 1)[0]
     for start in range(len(parts)):
-        tail = "/".join(parts[start:])
-        for candidate in (tail, f"{tail}.html.md", f"{tail}.htm.md"):
-            found = _page_source(candidate, pages)
-            if found in pages:
-                return found
+        candidate = "/".join(parts[start:]) + ".md"
+        if candidate in pages:
+            return candidate
     return None
 
 

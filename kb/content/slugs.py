@@ -80,8 +80,10 @@ def page_name(path: str) -> str:
 
 
 def path_slug(path: str) -> str:
-    """The slug of a content file: its path without extensions, a README naming its folder."""
-    parts = [p for p in _stem(path).split("/") if p]
+    """The slug of a content file: its path without `.md`, a README naming its folder. (A
+    `.html.md` file keeps `-html` here, so pages never move; its name drops it.)"""
+    stem = path[:-3] if path.lower().endswith(".md") else path
+    parts = [p for p in stem.split("/") if p]
     if parts and parts[-1].lower() in INDEX_NAMES:
         parts.pop()
     slugs = [github_slug(p.replace(".", "-")) or "x" for p in parts]
