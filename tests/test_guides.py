@@ -146,6 +146,8 @@ def test_headings_qualified_with_steps_alert_or_common_keep_their_role():
         ("Potential resolution steps", "resolution"),
         ("Resolving the issue", "resolution"),
         ("Recommended actions", "resolution"),
+        ("The problem", "symptoms"),
+        ("The issue", "symptoms"),
     ],
 )
 def test_headings_as_other_teams_phrase_a_role_keep_it(title, role):

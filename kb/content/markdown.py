@@ -4,7 +4,8 @@ Runbooks are written on GitHub or GitLab and read there, so "Markdown" here mean
 those sites render: CommonMark (a specification with a test suite, not one tool's habits)
 and GitHub's extensions (tables, strikethrough, task lists, bare-URL links, footnotes,
 `> [!WARNING]` alerts). MkDocs-style `!!! warning` admonitions are read too, as runbooks
-often come from MkDocs sites. `render_html` is exactly the path an article body takes.
+often come from MkDocs sites. `render_html` renders as an article body is rendered; a
+file's sections are rendered apart (kb.content.outline), each with its own footnotes.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ _DISALLOWED_TAG = re.compile(
 _EMAIL_HEAD = re.compile(r"(?<![\w.+-])[\w.+-]*_$", re.ASCII)
 # What MkDocs (Python-Markdown) reads as an admonition's first line: a type, more class
 # words, an optional quoted title. `!!! WARNING! untested !!!` is a paragraph there.
-_ADMONITION_LINE = re.compile(r'(?:!!!|\?\?\?\+?) ?[\w-]+(?: +[\w-]+)*(?: +"[^"\n]*")? *$')
+_ADMONITION_LINE = re.compile(r'(?:!!!|\?\?\?\+?) ?[\w-]+(?: +[\w-]+)*(?: +".*")? *$')
 
 
 def _fence(self, tokens, idx, options, env) -> str:

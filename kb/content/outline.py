@@ -201,7 +201,8 @@ def outline(text: str, source: str) -> Outline:
         else:
             current.tokens.append(token)
     for section in found.sections:
-        section.tokens.extend(_notes_for(section.heading + section.tokens, footnotes))
+        heading = section.heading if section.level else found.title_heading
+        section.tokens.extend(_notes_for(heading + section.tokens, footnotes))
     return found
 
 

@@ -138,6 +138,8 @@ def role_of(title: str) -> str | None:
     if words in _ROLE_OF:
         return _ROLE_OF[words]
     bare = " ".join(w for w in words.split() if w not in QUALIFIERS)
+    if not bare:  # "The problem": the role word is also a qualifier; keep it
+        bare = " ".join(w for w in words.split() if w not in QUALIFIERS or w in _ROLE_OF)
     return _ROLE_OF.get(bare) if bare else None
 
 
