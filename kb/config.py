@@ -108,6 +108,15 @@ SETTINGS = {
 _TARGET_VARIABLE = re.compile(r"KB_TARGET_[A-Z0-9_]+_URL")
 
 
+def is_setting(name: str) -> bool:
+    """Whether an environment variable is one of kb's own settings (never a probe's secret)."""
+    return (
+        name in SETTINGS
+        or name in ("KB_DATA_DIR", "KB_THREADS")
+        or bool(_TARGET_VARIABLE.fullmatch(name))
+    )
+
+
 def settings_from_env(instance_path: str, environ=os.environ) -> dict:
     config: dict = {}
     for name, (parse, default) in SETTINGS.items():

@@ -152,6 +152,7 @@ def test_catalog_errors_carry_lines(tmp_path):
         ('X-Split: "a\\r\\nX-Injected: 1"', "must be one line of Latin-1 text"),
         ("X-Emoji: 'ok ✅'", "must be one line of Latin-1 text"),
         ("Authorization: 'Bearer ${KB_SECRET_KEY}'", "may not send kb's own setting"),
+        ("X-Target: '${KB_TARGET_API_URL}'", "may not send kb's own setting"),
     ],
 )
 def test_kb_check_refuses_a_header_a_probe_cannot_or_must_not_send(tmp_path, header, why):

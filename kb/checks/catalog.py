@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from kb.checks.conditions import Condition, ConditionError, parse_condition, review
-from kb.config import SETTINGS, target_url_problem
+from kb.config import is_setting, target_url_problem
 from kb.content.model import Problem
 
 PROBES_FILE = "probes.yaml"
@@ -175,7 +175,7 @@ def _header_problem(name: str, value: str | None) -> str | None:
     if any(c in value for c in "\r\n\x00") or (not value.isascii() and not _latin1(value)):
         return "must be one line of Latin-1 text"
     for secret in SECRET.findall(value):
-        if secret in SETTINGS:
+        if is_setting(secret):
             return f"may not send kb's own setting ${{{secret}}} to a target"
     return None
 
