@@ -35,6 +35,17 @@ def delete_elsewhere(engine, contact_id: int) -> None:
         service.delete_contact(session=other, contact=contact, version=None, by="b")
 
 
+def rename(session: Session, loaded: Contact, name: str, by: str) -> Contact:
+    """Save a new name from the version `loaded` was read at, as an edit form does."""
+    return service.update_contact(
+        session=session,
+        contact=loaded,
+        contact_in=ContactUpdate(name=name),
+        version=loaded.version,
+        by=by,
+    )
+
+
 def test_deleting_a_contact_someone_just_deleted_says_it_is_gone(engine, contact_id):
     with Session(engine) as mine:
         loaded = mine.get(Contact, contact_id)
@@ -49,13 +60,7 @@ def test_saving_a_contact_someone_just_deleted_says_it_is_gone(engine, contact_i
         loaded = mine.get(Contact, contact_id)
         delete_elsewhere(engine, contact_id)
         with pytest.raises(service.StaleVersion) as lost:
-            service.update_contact(
-                session=mine,
-                contact=loaded,
-                contact_in=ContactUpdate(name="Late"),
-                version=loaded.version,
-                by="a",
-            )
+            rename(mine, loaded, "Late", by="a")
     assert lost.value.current is None
 
 
@@ -63,22 +68,9 @@ def test_a_second_save_on_the_same_version_gets_the_first_ones_values(engine, co
     with Session(engine) as mine:
         loaded = mine.get(Contact, contact_id)
         with Session(engine) as other:
-            theirs = other.get(Contact, contact_id)
-            service.update_contact(
-                session=other,
-                contact=theirs,
-                contact_in=ContactUpdate(name="First"),
-                version=theirs.version,
-                by="b",
-            )
+            rename(other, other.get(Contact, contact_id), "First", by="b")
         with pytest.raises(service.StaleVersion) as lost:
-            service.update_contact(
-                session=mine,
-                contact=loaded,
-                contact_in=ContactUpdate(name="Second"),
-                version=loaded.version,
-                by="a",
-            )
+            rename(mine, loaded, "Second", by="a")
     assert lost.value.current.name == "First"
 
 
