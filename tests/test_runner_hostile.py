@@ -455,3 +455,19 @@ def test_waiting_for_a_worker_is_not_response_time(catalog, hostile):
     assert all(b.result(timeout=10) for b in blockers)
     assert result.outcome == PASS and result.queued_ms >= 250
     assert result.ms < result.queued_ms
+
+
+def test_a_probe_that_waited_past_its_deadline_for_a_worker_is_never_sent(catalog, hostile):
+    """Whoever asked has given up on it: sending it late only loads the target."""
+    seen: list[bytes] = []
+
+    def record(conn, stop):
+        seen.append(read_request(conn))
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+
+    target = hostile(record)
+    environ = {"KB_TARGET_API_URL": target.url}
+    late = run_probe(catalog.probes["status"], catalog, environ, queued_ms=1500)  # timeout 1 s
+    assert late.outcome == SKIPPED and "no probe worker was free" in late.detail
+    assert run_probe(catalog.probes["status"], catalog, environ, queued_ms=200).outcome == PASS
+    assert len(seen) == 1

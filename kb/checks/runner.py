@@ -105,6 +105,15 @@ def run_probe(
     if missing:
         names = ", ".join(sorted(set(missing)))
         return result(SKIPPED, f"not configured: set {names} to run this check")
+    if queued_ms >= probe.timeout * 1000:
+        # Whoever asked has stopped waiting by now: sending it late would only load the
+        # target during the incident, for a result nobody reads.
+        waited = f"{queued_ms / 1000:.1f} s"
+        return result(
+            SKIPPED,
+            f"not run: no probe worker was free within its deadline "
+            f"(waited {waited}); check it by hand",
+        )
     got = fetch.fetch(probe.method, url, headers, probe.timeout)
     if got.error and (got.connected or not probe.checks_connection):
         return result(ERROR, got.error, got.ms, status=got.status)
