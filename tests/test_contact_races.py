@@ -92,3 +92,19 @@ def test_bringing_back_a_contact_twice_at_once_brings_it_back_once(engine, conta
         assert len(session.exec(select(Contact).where(Contact.role == "Racer")).all()) == 1
         actions = [c.action for c in service.history(session=session, contact_id=contact_id)]
     assert actions == ["restore", "delete", "create"]
+
+
+def test_one_form_sent_twice_at_once_adds_one_contact(engine):
+    new = ContactCreate(group="technical", role="Doubled")
+    with Session(engine) as mine:
+
+        def the_other_copy_lands_first(session, *_):
+            with Session(engine) as other:
+                service.create_contact(session=other, contact_in=new, by="a", once="form:x" * 3)
+
+        event.listen(mine, "before_flush", the_other_copy_lands_first, once=True)
+        with pytest.raises(service.Repeated) as repeated:
+            service.create_contact(session=mine, contact_in=new, by="a", once="form:x" * 3)
+    assert repeated.value.contact.role == "Doubled"
+    with Session(engine) as session:
+        assert len(session.exec(select(Contact).where(Contact.role == "Doubled")).all()) == 1

@@ -200,6 +200,18 @@ def test_a_delete_naming_a_version_that_is_not_a_number_is_refused(client, token
     assert "Hostco" in [c["role"] for c in contacts(client)]
 
 
+def test_a_retried_post_with_an_idempotency_key_adds_one_contact(client, token):
+    body = {"group": "external", "role": "Retried", "name": "Rita"}
+    headers = {**auth(token), "Idempotency-Key": "3f1c2a9e-7d4b-4c1e-9a0f-2b8d6e5c4a11"}
+    first = client.post("/api/contacts", json=body, headers=headers)
+    again = client.post("/api/contacts", json=body, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.get_json()["id"] == again.get_json()["id"]
+    assert [c["role"] for c in contacts(client)].count("Retried") == 1
+    bad = client.post("/api/contacts", json=body, headers={**auth(token), "Idempotency-Key": "x"})
+    assert bad.status_code == 422 and "Idempotency-Key" in bad.get_json()["errors"]
+
+
 def test_html_in_names_is_escaped_on_every_page(client, token):
     evil = "<script>alert(1)</script>"
     created = client.post(

@@ -102,6 +102,16 @@ class ContactChange(SQLModel, table=True):
     after: dict | None = Field(default=None, sa_column=Column(JSON))
 
 
+class ContactReceipt(SQLModel, table=True):
+    """The one-time token of a new-contact form (or an API Idempotency-Key) and the contact
+    it made: sent again, it adds nothing (the key is unique, so also when both arrive at
+    once, on any number of instances)."""
+
+    token: str = Field(primary_key=True, max_length=200)
+    contact_id: int
+    at: datetime = Field(default_factory=utcnow)
+
+
 class ContactPublic(ContactBase):
     """A contact as the API sends it: its fields, its version (send it back to edit), and
     whether it is complete and recently verified. Built from stored values, which were

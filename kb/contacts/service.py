@@ -15,7 +15,15 @@ from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from kb.contacts.model import EDITABLE, GROUPS, Contact, ContactChange, ContactCreate, ContactUpdate
+from kb.contacts.model import (
+    EDITABLE,
+    GROUPS,
+    Contact,
+    ContactChange,
+    ContactCreate,
+    ContactReceipt,
+    ContactUpdate,
+)
 from kb.contacts.validation import Invalid, missing_fields, read_contact
 
 __all__ = ["Invalid"]  # raised by callers reading input, caught beside StaleVersion
@@ -62,7 +70,24 @@ def _record(session: Session, contact_id: int, action: str, by: str, before, aft
     )
 
 
-def create_contact(*, session: Session, contact_in: ContactCreate, by: str) -> Contact:
+class Repeated(Exception):
+    """This form (or Idempotency-Key) already added a contact: `contact`, if still there."""
+
+    def __init__(self, contact: Contact | None):
+        super().__init__("already added")
+        self.contact = contact
+
+
+RECEIPT_DAYS = 1  # how long a form's token is remembered
+
+
+def create_contact(
+    *, session: Session, contact_in: ContactCreate, by: str, once: str | None = None
+) -> Contact:
+    """A new contact. `once` is the token of the form (or API call) that asks: sent again,
+    even at the same instant, it raises Repeated with the contact it made."""
+    if once and (earlier := session.get(ContactReceipt, once)) is not None:
+        raise Repeated(session.get(Contact, earlier.contact_id))
     contact = Contact(
         **contact_in.model_dump(),
         created_by=by,
@@ -70,37 +95,32 @@ def create_contact(*, session: Session, contact_in: ContactCreate, by: str) -> C
         verified_at=datetime.now(UTC),
         verified_by=by,
     )
-    return _insert(session, contact, "create", by)
+    return _insert(session, contact, "create", by, once)
 
 
-def just_added(*, session: Session, contact_in: ContactCreate, by: str) -> Contact | None:
-    """The contact `by` added in the last minutes with exactly these values, if any: the
-    same form sent twice (a double click, a resubmit after a slow answer) adds one."""
-    since = datetime.now(UTC) - timedelta(minutes=5)
-    wanted = contact_in.model_dump()
-    for change in session.exec(
-        select(ContactChange)
-        .where(ContactChange.action == "create", ContactChange.by == by)
-        .order_by(ContactChange.id.desc())
-        .limit(20)
-    ).all():
-        at = change.at if change.at.tzinfo else change.at.replace(tzinfo=UTC)
-        contact = session.get(Contact, change.contact_id) if at >= since else None
-        if contact is not None and all(getattr(contact, k) == v for k, v in wanted.items()):
-            return contact
-    return None
-
-
-def _insert(session: Session, contact: Contact, action: str, by: str) -> Contact:
+def _insert(
+    session: Session, contact: Contact, action: str, by: str, once: str | None = None
+) -> Contact:
     """Add a contact that was not there (a new one, or one brought back) with its history."""
     wanted = contact.id  # set when a deleted contact comes back under its own id
     session.add(contact)
     try:
         session.flush()
+        if once:
+            session.add(ContactReceipt(token=once, contact_id=contact.id))
+            session.flush()
     except IntegrityError:
+        if once:  # the same form landed first: its contact, not a second one
+            session.rollback()
+            session.expunge_all()
+            earlier = session.get(ContactReceipt, once)
+            raise Repeated(session.get(Contact, earlier.contact_id) if earlier else None) from None
         if wanted is None:
             raise
         _lost_race(session, wanted)  # that contact was brought back meanwhile
+    if once:
+        old = datetime.now(UTC) - timedelta(days=RECEIPT_DAYS)
+        session.exec(delete(ContactReceipt).where(ContactReceipt.at < old))
     _record(session, contact.id, action, by, None, snapshot(contact))
     session.commit()
     session.refresh(contact)

@@ -3,6 +3,9 @@ for scripts is kb.web.api.contacts)."""
 
 from __future__ import annotations
 
+import re
+import secrets
+
 from flask import (
     Blueprint,
     Response,
@@ -117,6 +120,10 @@ def directory():
     )
 
 
+# The one-time token a new-contact form carries (kb.contacts.model.ContactReceipt).
+ONE_TIME_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,100}")
+
+
 def _form_page(contact: Contact | None, values: dict, errors: dict, status: int = 200):
     return (
         render_template(
@@ -145,16 +152,24 @@ def _back(contact_id: int | None = None):
 @editor_required
 def new():
     if request.method == "GET":
-        return _form_page(None, {"group": request.args.get("group", "technical")}, {})
+        values = {"group": request.args.get("group", "technical"), "once": secrets.token_urlsafe()}
+        return _form_page(None, values, {})
     try:
         contact_in = read_contact(request.form.to_dict())
     except Invalid as invalid:
         return _form_page(None, request.form.to_dict(), invalid.errors, 422)
-    session = get_session()
-    if (twice := service.just_added(session=session, contact_in=contact_in, by=who())) is not None:
-        flash(f"{twice.role} was already added with these details; nothing was added twice.")
-        return redirect(url_for("contacts.directory") + f"#contact-{twice.id}", code=303)
-    contact = service.create_contact(session=session, contact_in=contact_in, by=who())
+    once = request.form.get("once", "")
+    try:
+        contact = service.create_contact(
+            session=get_session(),
+            contact_in=contact_in,
+            by=who(),
+            once=f"form:{once}" if ONE_TIME_TOKEN.fullmatch(once) else None,
+        )
+    except service.Repeated as repeated:  # a double click, a resubmit after a slow answer
+        flash("This form was already sent; the contact was added once.")
+        anchor = f"#contact-{repeated.contact.id}" if repeated.contact else ""
+        return redirect(url_for("contacts.directory") + anchor, code=303)
     changed()
     flash(f"Added {contact.role}.")
     return redirect(url_for("contacts.directory") + f"#contact-{contact.id}", code=303)

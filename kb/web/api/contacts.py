@@ -12,7 +12,7 @@ from kb.db import get_session
 from kb.web.api import bp
 from kb.web.api.public import change_public, contact_public, send
 from kb.web.auth import editor_required
-from kb.web.contacts import changed, contact_or_404, ids_in_range, who
+from kb.web.contacts import ONE_TIME_TOKEN, changed, contact_or_404, ids_in_range, who
 
 bp.url_value_preprocessor(ids_in_range)
 
@@ -34,11 +34,26 @@ def list_contacts():
 @bp.post("/contacts")
 @editor_required
 def create_contact():
+    """A new contact. With an `Idempotency-Key` header, the same key again (a retry after a
+    timeout, two at once) returns the contact it made, 200, and adds nothing."""
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not ONE_TIME_TOKEN.fullmatch(key):
+        return _invalid({"Idempotency-Key": "16 to 100 letters, digits, - or _ (a UUID works)"})
     try:
         contact_in = read_contact(request.get_json(silent=True))
     except Invalid as invalid:
         return _invalid(invalid.errors)
-    contact = service.create_contact(session=get_session(), contact_in=contact_in, by=who())
+    try:
+        contact = service.create_contact(
+            session=get_session(),
+            contact_in=contact_in,
+            by=who(),
+            once=f"api:{who()}:{key}" if key else None,
+        )
+    except service.Repeated as repeated:
+        if repeated.contact is None:
+            return jsonify({"error": "that key made a contact that has since been deleted"}), 409
+        return send(contact_public(repeated.contact), 200)
     changed()
     return send(contact_public(contact), 201)
 
