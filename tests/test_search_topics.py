@@ -384,6 +384,23 @@ def test_go_takes_a_files_path_in_any_case_with_or_without_md(library_client, ty
     assert location == "/a/node/nodefilesystemspacefillingup"
 
 
+def test_go_to_an_alert_kept_as_a_section_of_a_file_of_many_lands_without_a_guess(
+    library_client,
+):
+    client = library_client(
+        {
+            "runbooks.md": "# Mimir runbooks\n\n## Alerts\n\n### MimirIngesterUnhealthy\n\n"
+            "An ingester is unhealthy.\n\n### MimirRequestErrors\n\nToo many 5xx.\n\n"
+            "## Symptoms\n\nx\n",
+            "other.md": "# Other\n\n## Symptoms\n\ny\n",
+        }
+    )
+    for typed in ("MimirRequestErrors", "mimir-request-errors"):
+        assert client.get(f"/go/{typed}").headers["Location"] == "/a/runbooks/mimirrequesterrors"
+    # a title two sections share names neither: the search's guess says it is one
+    assert "guessed=" in client.get("/go/Symptoms").headers["Location"]
+
+
 def test_go_to_a_folders_index_file_opens_the_folder_page(library_client):
     client = library_client(
         {

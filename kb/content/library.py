@@ -28,6 +28,8 @@ class Library:
     problems: list[Problem] = field(default_factory=list)
     aliases: dict[str, str] = field(default_factory=dict)  # alias (lowercased) -> slug
     names: dict[str, str] = field(default_factory=dict)  # name_key(file name, H1, title) -> slug
+    # name_key(section title) -> slug, for titles only one section has (`### AlertName`)
+    section_names: dict[str, str] = field(default_factory=dict)
     digests: dict[str, str] = field(default_factory=dict)  # source -> sha256 of its text
     order: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)  # files that could not be parsed at all
@@ -49,6 +51,11 @@ class Library:
         """The file called `name` by its file name, H1 or title, however it is spelled:
         `KubePodCrashLooping`, `kube-pod-crash-looping`, `Kube Pod Crash Looping`."""
         return self.articles.get(self.names.get(name_key(name), ""))
+
+    def named_section(self, name: str) -> Article | None:
+        """The one section titled `name`, spelled any way: teams that keep many alerts in
+        one file give each its heading (`### MimirRequestErrors`)."""
+        return self.articles.get(self.section_names.get(name_key(name), ""))
 
     def breadcrumb(self, article: Article) -> list[Article]:
         trail = []
@@ -122,6 +129,13 @@ def _index_names(library: Library) -> None:
         for name in {page.h1, page.title}:
             _claim(library, by_heading, name, page)
     library.names = {**by_heading, **by_file_name}
+    titles: dict[str, list[str]] = {}
+    for article in library.articles.values():
+        if article.level:
+            titles.setdefault(name_key(article.title), []).append(article.slug)
+    library.section_names = {
+        key: slugs[0] for key, slugs in titles.items() if key and len(slugs) == 1
+    }
 
 
 MAX_MENTIONS, MENTION_CHARS = 20, 120

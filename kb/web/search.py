@@ -105,7 +105,7 @@ def search_page():
 @bp.get("/go/<path:words>")
 def go(words: str):
     """Stable links for chat, alerts and bookmarks: a slug or alias, a file's name (an alert
-    runbook's alert name), or else the best search match."""
+    runbook's alert name), the one section so titled, or else the best search match."""
     library = get_library()
     words = words[:MAX_QUERY_CHARS]
     path_like = "/" in words.strip("/") or words.lower().endswith(".md")
@@ -116,6 +116,7 @@ def go(words: str):
         or library.resolve(words)
         or library.named(words)
         or library.named(page_name(words))  # `folder/AlertName`, `AlertName.md`
+        or library.named_section(words)  # `### AlertName` in a file of many alerts
     )
     if found is not None:
         return redirect(_with_query(article_url(found.slug)))
