@@ -459,3 +459,26 @@ def test_the_schema_of_the_migrations_is_the_models(alert_app):
         tables = set(inspect(connection).get_table_names())
     assert {"diagnosisalert", "diagnosisfield"} <= tables
     assert diff == []
+
+
+def test_an_alert_kept_as_a_section_of_a_file_of_many_finds_that_section(content_dir):
+    from kb.alerts.matching import find_guide
+    from kb.alerts.payload import AlertIn
+
+    write(
+        content_dir,
+        "runbooks.md",
+        "# Mimir runbooks\n\n## MimirRequestErrors\n\n**Symptoms:** 5xx on a route\n\n"
+        "**Solution:**\n\n1. Check the logs.\n   - found it → step 2\n   - nothing → escalate\n"
+        "2. Roll back the last deploy.\n",
+    )
+    alert = AlertIn.model_validate(
+        {
+            "status": "firing",
+            "labels": {"alertname": "MimirRequestErrors"},
+            "startsAt": "2026-11-30T02:00:00Z",
+        }
+    )
+    match = find_guide(alert, load_library(content_dir), lambda query: [])
+    assert match.matched_by == "alertname"
+    assert match.article.slug == "runbooks/mimirrequesterrors" and match.tree is not None

@@ -41,7 +41,7 @@ def find_guide(alert: AlertIn, library: Library, search: Search) -> Match:
         found = from_runbook_url(link, library) if link else None
         if found is not None:
             return Match(found, guide_of(found, library), "runbook_url")
-    found = library.resolve(alert.name) or library.named(alert.name)
+    found = library.lookup(alert.name)
     if found is not None:
         return Match(found, guide_of(found, library), "alertname")
     query = " ".join(filter(None, [alert.name, alert.annotations.get("summary", "")]))[:300]
@@ -56,8 +56,7 @@ def from_runbook_url(link: str, library: Library) -> Article | None:
     parts = urlsplit(link)
     path = unquote(parts.path)
     if "/go/" in path:
-        words = path.split("/go/", 1)[1].strip("/")
-        found = library.resolve(words) or library.named(words)
+        found = library.lookup(path.split("/go/", 1)[1].strip("/"))
         if found is not None:
             return found
     if ARTICLE_PREFIX in path:

@@ -17,7 +17,7 @@ from kb.content.parser import (
     join_link,
     parse_text,
 )
-from kb.content.slugs import page_name
+from kb.content.slugs import page_name, path_slug
 
 
 @dataclass
@@ -51,6 +51,20 @@ class Library:
         """The file called `name` by its file name, H1 or title, however it is spelled:
         `KubePodCrashLooping`, `kube-pod-crash-looping`, `Kube Pod Crash Looping`."""
         return self.articles.get(self.names.get(name_key(name), ""))
+
+    def lookup(self, words: str) -> Article | None:
+        """The page `words` names, as a `/go/` link or an alert's name means it: a slug; a
+        file's path in any case, `.md` or not (before an alias spelled alike); an alias; a
+        file's name (`folder/AlertName`, `AlertName.md` too); the one section so titled."""
+        path_like = "/" in words.strip("/") or words.lower().endswith(".md")
+        return (
+            self.article(words.strip("/"))
+            or (self.article(path_slug(words)) if path_like else None)
+            or self.resolve(words)
+            or self.named(words)
+            or self.named(page_name(words))
+            or self.named_section(words)
+        )
 
     def named_section(self, name: str) -> Article | None:
         """The one section titled `name`, spelled any way: teams that keep many alerts in

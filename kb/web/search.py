@@ -12,7 +12,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kb.content.fields import shareable
 from kb.content.parser import article_url
-from kb.content.slugs import page_name, path_slug
 from kb.content_store import get_library
 from kb.db import get_session
 from kb.search.log import content_gaps, record_search
@@ -106,18 +105,8 @@ def search_page():
 def go(words: str):
     """Stable links for chat, alerts and bookmarks: a slug or alias, a file's name (an alert
     runbook's alert name), the one section so titled, or else the best search match."""
-    library = get_library()
     words = words[:MAX_QUERY_CHARS]
-    path_like = "/" in words.strip("/") or words.lower().endswith(".md")
-    found = (
-        library.article(words.strip("/"))
-        # a file's path in any case, `.md` or not, before an alias spelled alike
-        or (library.article(path_slug(words)) if path_like else None)
-        or library.resolve(words)
-        or library.named(words)
-        or library.named(page_name(words))  # `folder/AlertName`, `AlertName.md`
-        or library.named_section(words)  # `### AlertName` in a file of many alerts
-    )
+    found = get_library().lookup(words)
     if found is not None:
         return redirect(_with_query(article_url(found.slug)))
     text = words.replace("-", " ").replace("/", " ").replace("_", " ")
