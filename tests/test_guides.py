@@ -338,3 +338,39 @@ def test_an_empty_diagnosis_section_gives_no_guide():
         "# Alert\n\n## Meaning\n\nIt fires.\n\n## Diagnosis\n\n## Mitigation\n\n", "a.md"
     )
     assert doc.trees == [] and "has no steps" in doc.problems[0].message
+
+
+def test_plain_symptoms_and_resolution_paragraph_labels_make_a_guide():
+    text = (
+        "# Gitaly\n\n## Race during upgrade\n\nSymptoms:\n\n* the old process has not exited\n\n"
+        "Resolution:\n\n* Find the old pid.\n* `kill -9 <parent PID>`.\n"
+    )
+    tree = only_tree(text)
+    assert tree.symptoms == "the old process has not exited"
+    assert [answers(n)[0][0] for n in tree.nodes] == ["Yes, that fixed it"] * 2
+
+
+def test_a_grafana_style_alert_section_is_a_guide_investigate_then_fix():
+    """Grafana's mixins keep alerts as sections of one file: a paragraph on what fired,
+    then `How to **investigate**:` and `How to fix:` lists, no Symptoms label."""
+    text = (
+        "# Tempo runbook\n\n## TempoCompactionsFailing\n\n"
+        "Compactions have failed for the last hour.\n\n"
+        "How it **works**:\n\n- Compactors merge blocks.\n\n"
+        "How to **investigate**:\n\n- Check the compactor logs.\n- Check the object store.\n\n"
+        "How to fix:\n\n- Restart the compactors.\n"
+    )
+    tree = only_tree(text)
+    assert tree.symptoms == "Compactions have failed for the last hour."
+    assert [n.kind for n in tree.nodes] == ["question", "question", "step"]
+    assert answers(tree.nodes[0]) == [("Looks normal", "step-2"), ("Found the cause", "step-3")]
+    # the last check: either answer goes to the fix, and what was found is on the record
+    assert answers(tree.nodes[1]) == [("Looks normal", "step-3"), ("Found the cause", "step-3")]
+    assert answers(tree.nodes[2])[0] == ("Yes, that fixed it", "resolved")
+
+
+def test_steps_alone_are_a_procedure_not_a_guide():
+    doc = parse_text(
+        "# Deploy\n\n## Roll out\n\nShip it.\n\nSteps:\n\n1. Build.\n2. Push.\n", "d.md"
+    )
+    assert doc.trees == []

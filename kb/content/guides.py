@@ -87,13 +87,21 @@ Found = tuple[str, list[str], tuple[str, str], tuple[str, str], list[RawStep]]
 
 def _labelled(sources: Sources, article: Article) -> Found | None:
     facts = sources.facts[article.slug]
-    if facts.symptoms is None or not facts.steps:
+    if not facts.steps:
         return None  # a solution in prose is read by the other shapes, or is a page
+    steps = f"a list of {len(facts.steps)} step(s) after a '{facts.steps_label}' label"
+    if facts.symptoms is not None:
+        reasons = [
+            f"line {article.line}: '{article.title}' has a **Symptoms:** paragraph and {steps}"
+        ]
+        return "labelled", reasons, (facts.symptoms, facts.symptoms_html), ("", ""), facts.steps
+    if facts.steps_label == "steps" or not facts.intro:
+        return None  # "Steps:" alone is a procedure, not troubleshooting
     reasons = [
-        f"line {article.line}: '{article.title}' has a **Symptoms:** paragraph "
-        f"and a list of {len(facts.steps)} step(s) after a solution label"
+        f"line {article.line}: '{article.title}' has {steps}; "
+        "no symptoms label → its first paragraph stands for the symptoms"
     ]
-    return "labelled", reasons, (facts.symptoms, facts.symptoms_html), ("", ""), facts.steps
+    return "labelled", reasons, (facts.intro, facts.intro_html), ("", ""), facts.steps
 
 
 def _sections(sources: Sources, article: Article) -> Found | None:

@@ -43,6 +43,7 @@ ROLES = {
         "solution",
         "solutions",
         "resolution",
+        "resolutions",
         "resolve",
         "mitigation",
         "mitigations",
@@ -109,7 +110,8 @@ def normalise(title: str) -> str:
 
 # Words teams add around a role's name without changing it: "Investigation Steps",
 # "Alert Description", "Common Causes", "Severity Level", "Potential resolution steps",
-# "Investigating the problem", "Diagnosing problems".
+# "Investigating the problem", "Diagnosing problems", "How to fix it", "Remediation
+# recommendations".
 QUALIFIERS = {
     "alert",
     "alerts",
@@ -128,6 +130,8 @@ QUALIFIERS = {
     "problems",
     "issue",
     "issues",
+    "it",
+    "recommendations",
 }
 
 

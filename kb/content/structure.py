@@ -14,6 +14,7 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from kb.content.markdown import render_inline, render_tokens
+from kb.content.roles import DIAGNOSIS, RESOLUTION, SYMPTOMS, role_of
 from kb.content.slugs import children_text, inline_text
 from kb.content.text import html_to_text
 
@@ -22,6 +23,7 @@ LinkResolver = Callable[[str], str | None]
 _EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 _LABEL = re.compile(r"^\s*([A-Za-z][A-Za-z ]{1,30}?)\s*:?\s*$")
 SYMPTOM_LABELS = {"symptoms", "symptom"}
+DIAGNOSIS_LABELS = {"diagnosis", "troubleshooting"}
 SOLUTION_LABELS = {
     "solution",
     "solutions",
@@ -75,8 +77,11 @@ class Facts:
     links: list[tuple[str, int, str, str | None]] = field(default_factory=list)
     symptoms: str | None = None
     symptoms_html: str = ""
-    steps: list[RawStep] | None = None  # from a labelled Solution block
-    intro: str = ""  # first paragraph, as text
+    steps: list[RawStep] | None = None  # from labelled blocks (Diagnosis:, then Solution:)
+    steps_label: str = ""  # the label of the first of them
+    step_roles: list[str] = field(default_factory=list)  # the roles they were read as
+    intro: str = ""  # first paragraph that is not a label, as text
+    intro_html: str = ""
     tables: list[list[list[str]]] = field(default_factory=list)  # rows of cell texts
     first_list: SyntaxTreeNode | None = None  # the first top-level list, for heading trees
     links_only: bool = False  # nothing but lists of links: a table of contents
@@ -134,17 +139,26 @@ class SectionReader:
 
     def _blocks(self, nodes: list[SyntaxTreeNode], facts: Facts) -> None:
         for index, node in enumerate(nodes):
-            if node.type == "paragraph" and not facts.intro:
-                facts.intro = self.text(node)
+            label = label_of(node)
+            if node.type == "paragraph" and not facts.intro and label is None:
+                facts.intro, facts.intro_html = self.text(node), self.html(node)
             if facts.first_list is None and node.type in _LISTS:
                 facts.first_list = node
             if node.type == "table":
                 facts.tables.append(self._table(node))
-            label = label_of(node)
             if label in SYMPTOM_LABELS and facts.symptoms is None:
                 facts.symptoms, facts.symptoms_html = self._after_label(node, nodes[index + 1 :])
-            elif label in SOLUTION_LABELS and facts.steps is None:
-                facts.steps = self._steps_after(nodes[index + 1 :])
+            elif label in SOLUTION_LABELS:
+                # one list per role: "How to investigate:" then "How to fix:"
+                role = "diagnosis" if label in DIAGNOSIS_LABELS else "resolution"
+                if role in facts.step_roles:
+                    continue
+                found = self._steps_after(nodes[index + 1 :])
+                for step in found:
+                    step.role = role
+                facts.steps = [*(facts.steps or []), *found]
+                facts.step_roles.append(role)
+                facts.steps_label = facts.steps_label or label
 
     def html(self, node: SyntaxTreeNode) -> str:
         return render_tokens(node.to_tokens(), self.env).strip()
@@ -289,15 +303,30 @@ def _leading(inline: SyntaxTreeNode) -> list[SyntaxTreeNode]:
     return children[start:]
 
 
+# A label's role (kb.content.roles) as the label the guide finders read.
+_ROLE_LABELS = {SYMPTOMS: "symptoms", DIAGNOSIS: "diagnosis", RESOLUTION: "solution"}
+MAX_LABEL_CHARS = 40
+
+
 def label_of(node: SyntaxTreeNode) -> str | None:
-    """`**Symptoms:**` opening a paragraph names the block it starts."""
+    """`**Symptoms:**` opening a paragraph names the block it starts; so does a short
+    paragraph that is only a role's name and a colon, however emphasised (`How to fix:`,
+    Grafana's `How to **investigate**:`). A role's other names read as its label."""
     if node.type != "paragraph" or not node.children:
         return None
     children = _leading(node.children[0])
-    if not children or children[0].type != "strong":
+    bold = children and children[0].type == "strong" and _LABEL.match(_plain(children[0]))
+    whole = _plain(node).strip()
+    if bold:
+        label = bold.group(1).strip().lower()
+    elif whole.endswith(":") and len(whole) <= MAX_LABEL_CHARS:
+        label = " ".join(whole[:-1].lower().split())
+    else:
         return None
-    match = _LABEL.match(_plain(children[0]))
-    return match.group(1).strip().lower() if match else None
+    if label in SYMPTOM_LABELS or label in SOLUTION_LABELS:
+        return label
+    # an unknown bold label still ends the block before it; a plain line is just text
+    return _ROLE_LABELS.get(role_of(label) or "", label if bold else None)
 
 
 def check_name(item: SyntaxTreeNode) -> str | None:
