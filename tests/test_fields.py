@@ -160,10 +160,18 @@ def test_filling_replaces_the_text_and_keeps_the_example():
     assert fields.fields_in(filled)[0].example == "<HOST>"
 
 
-def test_a_value_holding_markup_or_shell_syntax_fills_nothing():
+def test_a_filled_value_is_text_never_markup():
     html = render("`<HOST>`")
     filled = fields.fill(html, {"host": "<script>alert(1)</script>"})
-    assert "<script>" not in filled and "script" not in filled and "&lt;HOST&gt;" in filled
+    assert "<script>" not in filled and "&lt;script&gt;" in filled
+
+
+def test_a_value_holding_markup_or_shell_syntax_is_never_a_value_to_fill_with():
+    page_fields = fields.fields_in(fields.fill(render("`<HOST>`"), {}))
+    given = {"host": "<script>alert(1)</script>"}
+    assert fields.clean_values(given, page_fields) == {}
+    assert "host" in fields.refusals(given, page_fields)
+    assert fields.from_labels(given) == {}
 
 
 def test_alert_labels_fill_fields_of_the_same_name_but_never_secret_ones():

@@ -22,6 +22,7 @@ field. Names that look secret (KEY, TOKEN, SECRET, PASSWORD…) are never stored
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape, unescape
 
@@ -255,7 +256,7 @@ def fill(html: str, values: dict[str, str]) -> str:
     def replace(match: re.Match) -> str:
         name = match.group(1)
         value = values.get(key_of(unescape(name)))
-        if not value or refusal(value) is not None:
+        if not value:
             return match.group(0)
         example = match.group(2) if match.group(2) is not None else escape(unescape(match.group(3)))
         return (
@@ -290,28 +291,30 @@ def refusal(value: str) -> str | None:
     )
 
 
-def refusals(given: dict[str, str], fields: list[Field]) -> dict[str, str]:
-    """For each of the page's fields whose value cannot fill a command, why."""
+def _own_values(given: dict[str, str], fields: list[Field]) -> Iterator[tuple[str, str]]:
+    """(key, trimmed value) for each given value of one of the page's own fields."""
     known = {f.key for f in fields}
-    found = {}
     for name, value in given.items():
         key = key_of(str(name))
-        reason = refusal(value.strip()) if key in known and isinstance(value, str) else None
-        if reason:
-            found[key] = reason
-    return found
+        if key in known and isinstance(value, str):
+            yield key, value.strip()
+
+
+def refusals(given: dict[str, str], fields: list[Field]) -> dict[str, str]:
+    """For each of the page's fields whose value cannot fill a command, why."""
+    return {key: why for key, value in _own_values(given, fields) if (why := refusal(value))}
 
 
 def clean_values(given: dict[str, str], fields: list[Field]) -> dict[str, str]:
     """Only usable values for the page's own fields, trimmed and capped; secret ones are
-    kept too (the caller decides where they may go: never to storage, URLs or logs)."""
-    known = {f.key for f in fields}
-    cleaned = {}
-    for name, value in given.items():
-        key = key_of(str(name))
-        if key in known and isinstance(value, str) and refusal(value.strip()) is None:
-            cleaned[key] = value.strip()[:MAX_VALUE]
-    return cleaned
+    kept too (the caller decides where they may go: never to storage, URLs or logs). Every
+    value `fill` puts in a command comes through here, `from_labels` or
+    kb.diagnosis.values, each of which refuses what `refusal` refuses."""
+    return {
+        key: value[:MAX_VALUE]
+        for key, value in _own_values(given, fields)
+        if refusal(value) is None
+    }
 
 
 # Prometheus and Kubernetes label names, and other names runbooks give the same thing.
