@@ -314,12 +314,17 @@ def label_of(node: SyntaxTreeNode) -> str | None:
     Grafana's `How to **investigate**:`). A role's other names read as its label."""
     if node.type != "paragraph" or not node.children:
         return None
-    children = _leading(node.children[0])
+    inline = node.children[0]
+    children = _leading(inline)
     bold = children and children[0].type == "strong" and _LABEL.match(_plain(children[0]))
-    whole = _plain(node).strip()
     if bold:
         label = bold.group(1).strip().lower()
-    elif whole.endswith(":") and len(whole) <= MAX_LABEL_CHARS:
+    elif inline.content.rstrip(" *_").endswith(":"):
+        # a line of its own that ends in a colon (the source is looked at first, as every
+        # paragraph of every file passes here; only these are walked for their text)
+        whole = _plain(node).strip()
+        if not whole.endswith(":") or len(whole) > MAX_LABEL_CHARS:
+            return None
         label = " ".join(whole[:-1].lower().split())
     else:
         return None
