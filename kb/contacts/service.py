@@ -85,9 +85,8 @@ def create_contact(
     *, session: Session, contact_in: ContactCreate, by: str, once: str | None = None
 ) -> Contact:
     """A new contact. `once` is the token of the form (or API call) that asks: sent again,
-    even at the same instant, it raises Repeated with the contact it made."""
-    if once and (earlier := session.get(ContactReceipt, once)) is not None:
-        raise Repeated(session.get(Contact, earlier.contact_id))
+    even at the same instant, it raises Repeated with the contact it made (the token's
+    unique key decides, in `_insert`)."""
     contact = Contact(
         **contact_in.model_dump(),
         created_by=by,
