@@ -172,7 +172,7 @@ def _header_problem(name: str, value: str | None) -> str | None:
         return "is set by kb for each request; remove it"
     if value is None:
         return "must have one text value"
-    if any(c in value for c in "\r\n\x00") or (not value.isascii() and not _latin1(value)):
+    if any(c in value for c in "\r\n\x00") or not _latin1(value):
         return "must be one line of Latin-1 text"
     for secret in SECRET.findall(value):
         if is_setting(secret):

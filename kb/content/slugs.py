@@ -53,10 +53,14 @@ def declared_slug(value: object) -> str | None:
 INDEX_NAMES = ("readme", "index", "_index")  # files that stand for their folder
 
 
+def _without_md(path: str) -> str:
+    return path[:-3] if path.lower().endswith(".md") else path
+
+
 def _stem(path: str) -> str:
     """A content file's path without `.md`, and without the `.html` that site generators
     (Middleman, Jekyll) put before it: `alerts/disk-full.html.md` is the page `disk-full`."""
-    stem = path[:-3] if path.lower().endswith(".md") else path
+    stem = _without_md(path)
     for page in (".html", ".htm"):
         if stem.lower().endswith(page) and len(stem.rsplit("/", 1)[-1]) > len(page):
             return stem[: -len(page)]
@@ -82,8 +86,7 @@ def page_name(path: str) -> str:
 def path_slug(path: str) -> str:
     """The slug of a content file: its path without `.md`, a README naming its folder. (A
     `.html.md` file keeps `-html` here, so pages never move; its name drops it.)"""
-    stem = path[:-3] if path.lower().endswith(".md") else path
-    parts = [p for p in stem.split("/") if p]
+    parts = [p for p in _without_md(path).split("/") if p]
     if parts and parts[-1].lower() in INDEX_NAMES:
         parts.pop()
     slugs = [github_slug(p.replace(".", "-")) or "x" for p in parts]
