@@ -251,14 +251,19 @@ def test_an_endless_chunked_body_is_capped(catalog, hostile):
     assert peak < TEN_MB
 
 
-def test_kb_asks_for_an_uncompressed_body(catalog, hostile):
-    seen: list[bytes] = []
+def recording(seen: list[bytes]):
+    """A target that answers `ok` and keeps each request it was sent in `seen`."""
 
-    def record(conn, stop):
+    def behave(conn, stop):
         seen.append(read_request(conn))
         conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
 
-    target = hostile(record)
+    return behave
+
+
+def test_kb_asks_for_an_uncompressed_body(catalog, hostile):
+    seen: list[bytes] = []
+    target = hostile(recording(seen))
     assert probe_at(catalog, target.url)[0].outcome == PASS
     assert b"accept-encoding: identity" in seen[0].lower()
 
@@ -460,12 +465,7 @@ def test_waiting_for_a_worker_is_not_response_time(catalog, hostile):
 def test_a_probe_that_waited_past_its_deadline_for_a_worker_is_never_sent(catalog, hostile):
     """Whoever asked has given up on it: sending it late only loads the target."""
     seen: list[bytes] = []
-
-    def record(conn, stop):
-        seen.append(read_request(conn))
-        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
-
-    target = hostile(record)
+    target = hostile(recording(seen))
     environ = {"KB_TARGET_API_URL": target.url}
     late = run_probe(catalog.probes["status"], catalog, environ, queued_ms=1500)  # timeout 1 s
     assert late.outcome == SKIPPED and "no probe worker was free" in late.detail
