@@ -25,13 +25,21 @@ class ExportError(Exception):
     """A destination kb will not write to; the message says why."""
 
 
+def _marker(data: bytes | str) -> dict | None:
+    """A kb export's marker read from its text, or None when it is not kb's."""
+    try:
+        marker = json.loads(data)
+    except ValueError:
+        return None
+    return marker if isinstance(marker, dict) and marker.get("kb") == "static export" else None
+
+
 def _read_marker(path: Path) -> dict | None:
     """A kb export's marker, or None when the file is missing or not kb's."""
     try:
-        marker = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return _marker(path.read_bytes())
+    except OSError:
         return None
-    return marker if isinstance(marker, dict) and marker.get("kb") == "static export" else None
 
 
 def _earlier_export(folder: Path) -> Callable[[str], bool]:
@@ -145,9 +153,7 @@ def check_zip_destination(zip_path: Path) -> None:
                 tops = {name.split("/", 1)[0] for name in archive.namelist()}
                 marker = f"{next(iter(tops))}/{MARKER}" if len(tops) == 1 else ""
                 ours = bool(marker) and marker in archive.namelist()
-                if ours:
-                    data = json.loads(archive.read(marker))
-                    ours = isinstance(data, dict) and data.get("kb") == "static export"
+                ours = ours and _marker(archive.read(marker)) is not None
         except (OSError, ValueError, zipfile.BadZipFile, StopIteration):
             ours = False
         if not ours:
